@@ -1,0 +1,157 @@
+package dev.st4j;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * How to load a model; every field is optional. Build with {@link #builder()}.
+ *
+ * @param backend {@code "onnx"} or {@code "java"}; null picks the Java engine when the folder has safetensors
+ *     weights and the engine is on the class path, else ONNX Runtime
+ * @param onnxFileName ONNX file to load instead of {@code onnx/model.onnx} (Python's {@code file_name})
+ * @param threads threads per forward pass; 0 means every core
+ * @param truncateDim keep only the first dimensions of every embedding (Matryoshka); null keeps the model's setting
+ * @param similarityFunction overrides the model's saved similarity function
+ * @param prompts prompts by name, merged over the model's saved prompts (caller's entries win)
+ * @param defaultPromptName prompt applied by {@code encode} when the call names none
+ * @param cacheFolder hub cache folder (else {@code SENTENCE_TRANSFORMERS_HOME}, {@code HF_HUB_CACHE},
+ *     {@code HF_HOME/hub}, {@code ~/.cache/huggingface/hub})
+ * @param revision hub branch, tag or commit
+ * @param token hub access token
+ * @param localFilesOnly never contact the hub
+ */
+public record LoadOptions(
+        String backend,
+        String onnxFileName,
+        int threads,
+        Integer truncateDim,
+        SimilarityFunction similarityFunction,
+        Map<String, String> prompts,
+        String defaultPromptName,
+        Path cacheFolder,
+        String revision,
+        String token,
+        boolean localFilesOnly) {
+
+    public LoadOptions {
+        if (threads < 0) {
+            throw new IllegalArgumentException("threads must be >= 0, got " + threads);
+        }
+        if (truncateDim != null && truncateDim <= 0) {
+            throw new IllegalArgumentException("truncateDim must be positive, got " + truncateDim);
+        }
+        if (backend != null && !backend.equals("onnx") && !backend.equals("java")) {
+            throw new IllegalArgumentException("backend must be \"onnx\" or \"java\", got \"" + backend + "\"");
+        }
+        prompts = prompts == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(prompts));
+    }
+
+    /** All defaults. */
+    public static LoadOptions defaults() {
+        return builder().build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder starting from these options. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.backend = backend;
+        b.onnxFileName = onnxFileName;
+        b.threads = threads;
+        b.truncateDim = truncateDim;
+        b.similarityFunction = similarityFunction;
+        b.prompts = new LinkedHashMap<>(prompts);
+        b.defaultPromptName = defaultPromptName;
+        b.cacheFolder = cacheFolder;
+        b.revision = revision;
+        b.token = token;
+        b.localFilesOnly = localFilesOnly;
+        return b;
+    }
+
+    /** Builds {@link LoadOptions}. */
+    public static final class Builder {
+        private String backend;
+        private String onnxFileName;
+        private int threads;
+        private Integer truncateDim;
+        private SimilarityFunction similarityFunction;
+        private Map<String, String> prompts = new LinkedHashMap<>();
+        private String defaultPromptName;
+        private Path cacheFolder;
+        private String revision;
+        private String token;
+        private boolean localFilesOnly;
+
+        private Builder() {}
+
+        public Builder backend(String backend) {
+            this.backend = backend;
+            return this;
+        }
+
+        public Builder onnxFileName(String fileName) {
+            this.onnxFileName = fileName;
+            return this;
+        }
+
+        public Builder threads(int threads) {
+            this.threads = threads;
+            return this;
+        }
+
+        public Builder truncateDim(Integer truncateDim) {
+            this.truncateDim = truncateDim;
+            return this;
+        }
+
+        public Builder similarityFunction(SimilarityFunction function) {
+            this.similarityFunction = function;
+            return this;
+        }
+
+        public Builder prompts(Map<String, String> prompts) {
+            this.prompts = new LinkedHashMap<>(prompts);
+            return this;
+        }
+
+        public Builder prompt(String name, String text) {
+            this.prompts.put(name, text);
+            return this;
+        }
+
+        public Builder defaultPromptName(String name) {
+            this.defaultPromptName = name;
+            return this;
+        }
+
+        public Builder cacheFolder(Path folder) {
+            this.cacheFolder = folder;
+            return this;
+        }
+
+        public Builder revision(String revision) {
+            this.revision = revision;
+            return this;
+        }
+
+        public Builder token(String token) {
+            this.token = token;
+            return this;
+        }
+
+        public Builder localFilesOnly(boolean localFilesOnly) {
+            this.localFilesOnly = localFilesOnly;
+            return this;
+        }
+
+        public LoadOptions build() {
+            return new LoadOptions(backend, onnxFileName, threads, truncateDim, similarityFunction, prompts,
+                    defaultPromptName, cacheFolder, revision, token, localFilesOnly);
+        }
+    }
+}

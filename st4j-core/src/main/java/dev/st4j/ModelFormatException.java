@@ -1,0 +1,23 @@
+package dev.st4j;
+
+import java.nio.file.Path;
+
+/** A model folder holds a file that is missing, unreadable or not what sentence-transformers writes. */
+public class ModelFormatException extends St4jException {
+    private final Path file;
+
+    public ModelFormatException(Path file, String problem) {
+        super(file + ": " + problem);
+        this.file = file;
+    }
+
+    public ModelFormatException(Path file, String problem, Throwable cause) {
+        super(file + ": " + problem, cause);
+        this.file = file;
+    }
+
+    /** The file at fault. */
+    public Path file() {
+        return file;
+    }
+}

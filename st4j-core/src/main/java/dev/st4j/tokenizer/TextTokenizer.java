@@ -1,0 +1,245 @@
+package dev.st4j.tokenizer;
+
+import ai.djl.huggingface.tokenizers.Encoding;
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.st4j.ModelFormatException;
+import dev.st4j.backend.TokenBatch;
+import dev.st4j.model.ModelFolder;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The model's {@code tokenizer.json} pipeline (through Hugging Face tokenizers, via DJL), configured the way
+ * sentence-transformers uses it: the file's own truncation and padding blocks are ignored, inputs are cut at the
+ * model's max sequence length (special tokens included) and padded to the longest text of each batch.
+ */
+public final class TextTokenizer implements AutoCloseable {
+    /** No truncation: models without any length limit. */
+    public static final int UNLIMITED = Integer.MAX_VALUE;
+
+    static {
+        // DJL asks an EC2 metadata endpoint whether it runs on AWS unless told not to; st4j makes no network calls.
+        if (System.getProperty("OPT_OUT_TRACKING") == null) {
+            System.setProperty("OPT_OUT_TRACKING", "true");
+        }
+    }
+
+    private final String tokenizerJson;
+    private final Path source;
+    private final long padId;
+    private volatile HuggingFaceTokenizer tokenizer;
+    private volatile int maxLength;
+
+    private TextTokenizer(String tokenizerJson, Path source, long padId, int maxLength) {
+        this.tokenizerJson = tokenizerJson;
+        this.source = source;
+        this.padId = padId;
+        this.maxLength = maxLength;
+        this.tokenizer = build(maxLength);
+    }
+
+    /**
+     * Loads {@code tokenizer.json} (and {@code tokenizer_config.json}, {@code special_tokens_map.json} when present)
+     * from a folder.
+     *
+     * @param lowerCase add a lowercasing step in front of the normalizer unless it already lowercases (the
+     *     {@code do_lower_case} of {@code sentence_bert_config.json})
+     * @param maxLength longest token sequence, special tokens included, or {@link #UNLIMITED}
+     */
+    public static TextTokenizer load(Path folder, boolean lowerCase, int maxLength) {
+        Path file = folder.resolve("tokenizer.json");
+        if (!Files.isRegularFile(file)) {
+            throw new ModelFormatException(file,
+                    "file is missing; st4j reads the Hugging Face fast-tokenizer file tokenizer.json");
+        }
+        JsonNode json = ModelFolder.readJsonObject(file);
+        if (lowerCase && !lowercases(json.get("normalizer"))) {
+            ObjectNode lower = ModelFolder.mapper().createObjectNode().put("type", "Lowercase");
+            JsonNode existing = json.get("normalizer");
+            if (existing == null || existing.isNull()) {
+                ((ObjectNode) json).set("normalizer", lower);
+            } else {
+                ObjectNode seq = ModelFolder.mapper().createObjectNode().put("type", "Sequence");
+                ArrayNode list = seq.putArray("normalizers");
+                list.add(lower);
+                list.add(existing);
+                ((ObjectNode) json).set("normalizer", seq);
+            }
+        }
+        long padId = findPadId(folder, json);
+        return new TextTokenizer(json.toString(), file, padId, maxLength);
+    }
+
+    /** Current truncation length, special tokens included; {@link #UNLIMITED} when there is none. */
+    public int maxLength() {
+        return maxLength;
+    }
+
+    /** Changes the truncation length for later calls. */
+    public synchronized void setMaxLength(int maxLength) {
+        if (maxLength <= 0) {
+            throw new IllegalArgumentException("max sequence length must be positive, got " + maxLength);
+        }
+        HuggingFaceTokenizer old = tokenizer;
+        tokenizer = build(maxLength);
+        this.maxLength = maxLength;
+        old.close();
+    }
+
+    /** Tokenizes each text (truncated, not padded). */
+    public List<Encoded> encode(List<String> texts) {
+        if (texts.isEmpty()) {
+            return List.of();
+        }
+        Encoding[] encodings = tokenizer.batchEncode(texts.toArray(String[]::new), true, false);
+        Encoded[] out = new Encoded[encodings.length];
+        for (int i = 0; i < encodings.length; i++) {
+            Encoding e = encodings[i];
+            out[i] = new Encoded(e.getIds(), e.getTypeIds(), e.getSpecialTokenMask(), e.getTokens());
+        }
+        return List.of(out);
+    }
+
+    /** Tokenizes one text. */
+    public Encoded encode(String text) {
+        return encode(List.of(text)).get(0);
+    }
+
+    /**
+     * Token count of a prompt as sentence-transformers measures it: tokenized alone, with special tokens, minus one
+     * when the last token is a special token (the trailing separator).
+     */
+    public int promptLength(String prompt) {
+        Encoded e = encode(prompt);
+        int n = e.ids().length;
+        if (n > 0 && e.specialTokensMask()[n - 1] == 1) {
+            n--;
+        }
+        return n;
+    }
+
+    /** Pads the given encodings on the right to the longest of them. */
+    public TokenBatch pad(List<Encoded> rows) {
+        int b = rows.size();
+        int seq = 0;
+        for (Encoded e : rows) {
+            seq = Math.max(seq, e.ids().length);
+        }
+        if (padId < 0 && rows.stream().anyMatch(e -> e.ids().length != rows.get(0).ids().length)) {
+            throw new ModelFormatException(source,
+                    "the tokenizer has no padding token, so texts of different lengths cannot share a batch; "
+                            + "set pad_token in tokenizer_config.json or encode with batch size 1");
+        }
+        long[] ids = new long[b * seq];
+        long[] mask = new long[b * seq];
+        long[] types = new long[b * seq];
+        int[] lengths = new int[b];
+        java.util.Arrays.fill(ids, Math.max(padId, 0));
+        for (int r = 0; r < b; r++) {
+            Encoded e = rows.get(r);
+            int n = e.ids().length;
+            lengths[r] = n;
+            System.arraycopy(e.ids(), 0, ids, r * seq, n);
+            System.arraycopy(e.typeIds(), 0, types, r * seq, n);
+            java.util.Arrays.fill(mask, r * seq, r * seq + n, 1L);
+        }
+        return new TokenBatch(b, seq, ids, mask, types, lengths);
+    }
+
+    @Override
+    public void close() {
+        tokenizer.close();
+    }
+
+    private HuggingFaceTokenizer build(int length) {
+        Map<String, String> options = length == UNLIMITED
+                ? Map.of("addSpecialTokens", "true", "padding", "false", "truncation", "false")
+                : Map.of("addSpecialTokens", "true", "padding", "false", "truncation", "true",
+                        "maxLength", Integer.toString(length), "modelMaxLength", Integer.toString(length));
+        try {
+            return HuggingFaceTokenizer.newInstance(
+                    new ByteArrayInputStream(tokenizerJson.getBytes(StandardCharsets.UTF_8)), options);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (RuntimeException e) {
+            throw new ModelFormatException(source, "is not a tokenizer Hugging Face tokenizers can load: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private static boolean lowercases(JsonNode normalizer) {
+        if (normalizer == null || normalizer.isNull()) {
+            return false;
+        }
+        String type = normalizer.path("type").asText();
+        if (type.equals("Lowercase")) {
+            return true;
+        }
+        if (type.equals("BertNormalizer")) {
+            return normalizer.path("lowercase").asBoolean(true);
+        }
+        if (type.equals("Sequence")) {
+            for (JsonNode n : normalizer.path("normalizers")) {
+                if (lowercases(n)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** The pad token's id: tokenizer_config.json's pad_token, else special_tokens_map.json's, else the file's padding block. */
+    private static long findPadId(Path folder, JsonNode tokenizerJson) {
+        String padToken = null;
+        for (String name : new String[] {"tokenizer_config.json", "special_tokens_map.json"}) {
+            JsonNode cfg = ModelFolder.readJsonIfExists(folder.resolve(name)).orElse(null);
+            if (cfg != null && padToken == null) {
+                JsonNode p = cfg.get("pad_token");
+                if (p != null && p.isTextual()) {
+                    padToken = p.asText();
+                } else if (p != null && p.isObject() && p.path("content").isTextual()) {
+                    padToken = p.get("content").asText();
+                }
+            }
+        }
+        if (padToken != null) {
+            for (JsonNode t : tokenizerJson.path("added_tokens")) {
+                if (padToken.equals(t.path("content").asText(null))) {
+                    return t.path("id").asLong();
+                }
+            }
+            JsonNode vocab = tokenizerJson.path("model").path("vocab");
+            if (vocab.isObject() && vocab.has(padToken)) {
+                return vocab.get(padToken).asLong();
+            }
+        }
+        JsonNode padding = tokenizerJson.get("padding");
+        if (padding != null && padding.has("pad_id")) {
+            return padding.get("pad_id").asLong();
+        }
+        return -1;
+    }
+
+    /**
+     * One tokenized text.
+     *
+     * @param ids token ids, special tokens included
+     * @param typeIds segment ids
+     * @param specialTokensMask 1 where the token is a special token
+     * @param tokens the token strings
+     */
+    public record Encoded(long[] ids, long[] typeIds, long[] specialTokensMask, String[] tokens) {
+        public int length() {
+            return ids.length;
+        }
+    }
+}
