@@ -1,0 +1,33 @@
+# Sourced by ./st4j and .ci/run: exports JAVA_HOME as a JDK 21 or newer (the machine's default java may be older).
+# Order: $JAVA_HOME if it is new enough, then JDKs under /usr/lib/jvm (newest first), then the java on PATH.
+
+st4j_java_major() {
+  "$1/bin/java" -XshowSettings:properties -version 2>&1 |
+    awk -F'= ' '/java.specification.version/ { split($2, v, "."); print (v[1] == "1" ? v[2] : v[1]); exit }'
+}
+
+st4j_pick_jdk() {
+  local candidates=() c major
+  [ -n "${JAVA_HOME:-}" ] && candidates+=("$JAVA_HOME")
+  for c in $(ls -d /usr/lib/jvm/*/ 2>/dev/null | sort -rV); do candidates+=("${c%/}"); done
+  if command -v javac >/dev/null 2>&1; then
+    candidates+=("$(dirname "$(dirname "$(readlink -f "$(command -v javac)")")")")
+  fi
+  for c in "${candidates[@]}"; do
+    [ -x "$c/bin/java" ] && [ -x "$c/bin/javac" ] || continue
+    major=$(st4j_java_major "$c")
+    if [ -n "$major" ] && [ "$major" -ge 21 ]; then
+      printf '%s\n' "$c"
+      return 0
+    fi
+  done
+  return 1
+}
+
+if ! JAVA_HOME=$(st4j_pick_jdk); then
+  echo "st4j: no JDK 21 or newer found (looked at \$JAVA_HOME, /usr/lib/jvm/*, javac on PATH)." >&2
+  echo "      Install one (e.g. Temurin 21 or 25) and set JAVA_HOME to it." >&2
+  exit 1
+fi
+export JAVA_HOME
+export PATH="$JAVA_HOME/bin:$PATH"

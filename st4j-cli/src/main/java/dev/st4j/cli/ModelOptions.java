@@ -1,0 +1,39 @@
+package dev.st4j.cli;
+
+import dev.st4j.LoadOptions;
+import dev.st4j.SentenceTransformer;
+import picocli.CommandLine.Option;
+
+/** The options every command that loads a model shares. */
+final class ModelOptions {
+    static final String DEFAULT_MODEL = "sentence-transformers/all-MiniLM-L6-v2";
+
+    @Option(names = {"-m", "--model"}, paramLabel = "MODEL", defaultValue = DEFAULT_MODEL,
+            description = "Hub id, short name or local folder (default: ${DEFAULT-VALUE}, embedded).")
+    String model;
+
+    @Option(names = "--backend", paramLabel = "java|onnx",
+            description = "Inference backend (default: java for safetensors weights, else onnx).")
+    String backend;
+
+    @Option(names = "--onnx-file", paramLabel = "FILE",
+            description = "ONNX file inside the model folder instead of onnx/model.onnx.")
+    String onnxFile;
+
+    @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
+            description = "Threads per forward pass (default: all cores).")
+    int threads;
+
+    @Option(names = "--max-seq-length", paramLabel = "N",
+            description = "Override the model's max sequence length in tokens.")
+    Integer maxSeqLength;
+
+    SentenceTransformer load() {
+        SentenceTransformer model = SentenceTransformer.load(this.model, LoadOptions.builder()
+                .backend(backend).onnxFileName(onnxFile).threads(threads).build());
+        if (maxSeqLength != null) {
+            model.setMaxSeqLength(maxSeqLength);
+        }
+        return model;
+    }
+}
