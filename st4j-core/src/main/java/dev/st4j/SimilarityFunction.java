@@ -98,13 +98,13 @@ public enum SimilarityFunction {
                     double diff = (double) x[xo + k] - y[yo + k];
                     s += diff * diff;
                 }
-                return -Math.sqrt(s);
+                return 0.0 - Math.sqrt(s); // 0.0 - x, so a zero distance is +0.0, not -0.0
             }
             case MANHATTAN -> {
                 for (int k = 0; k < d; k++) {
                     s += Math.abs((double) x[xo + k] - y[yo + k]);
                 }
-                return -s;
+                return 0.0 - s;
             }
             default -> throw new AssertionError(this);
         }
