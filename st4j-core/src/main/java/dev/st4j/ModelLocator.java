@@ -1,6 +1,9 @@
 package dev.st4j;
 
 import dev.st4j.embedded.EmbeddedModels;
+import dev.st4j.hub.Environment;
+import dev.st4j.hub.HubDownloader;
+import dev.st4j.hub.HubSettings;
 import dev.st4j.model.ModelNames;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
@@ -11,10 +14,20 @@ import java.util.Optional;
 final class ModelLocator {
     private ModelLocator() {}
 
-    /**
-     * A local folder first; else the hub id (after the short-name rule) of an embedded model; else the hub.
-     */
     static Path locate(String nameOrPath, LoadOptions options) {
+        return locate(nameOrPath, options, Environment.system());
+    }
+
+    /**
+     * A local folder first; else the hub id (after the short-name rule) of an embedded model; else the hub
+     * (through the shared huggingface_hub cache).
+     *
+     * <p>An embedded model answers its hub id with no network only when the caller asked for nothing it cannot
+     * promise: no revision (a user asking for revision X must get X, not whatever the jar holds), no ONNX file
+     * other than the default, and no custom hub ({@code HF_ENDPOINT}, e.g. a company mirror, is taken as "use
+     * that hub"). A cache folder alone does not bypass it: the embedded copy is the same model.
+     */
+    static Path locate(String nameOrPath, LoadOptions options, Environment env) {
         Optional<Path> local = localPath(nameOrPath);
         if (local.isPresent()) {
             Path p = local.get();
@@ -25,12 +38,14 @@ final class ModelLocator {
         }
         String repoId = ModelNames.toRepoId(nameOrPath);
         Optional<EmbeddedModels.Embedded> embedded = EmbeddedModels.find(repoId);
-        if (embedded.isPresent() && options.revision() == null && options.onnxFileName() == null) {
+        if (embedded.isPresent() && options.revision() == null && options.onnxFileName() == null
+                && env.nonBlank("HF_ENDPOINT") == null) {
             return EmbeddedModels.materialize(embedded.get());
         }
-        throw new ModelNotFoundException("model '" + nameOrPath + "' (hub id " + repoId + ") is not a local folder "
-                + "and not embedded in a jar on the class path (embedded: " + EmbeddedModels.ids() + "). "
-                + "Pass the path of a folder laid out like a Hugging Face repository, or add the model's st4j jar.");
+        HubSettings settings = HubSettings.resolve(options.cacheFolder(), options.token(), options.localFilesOnly(),
+                env);
+        return new HubDownloader(settings).downloadModel(repoId, options.revision(), options.backend(),
+                options.onnxFileName());
     }
 
     private static Optional<Path> localPath(String name) {
