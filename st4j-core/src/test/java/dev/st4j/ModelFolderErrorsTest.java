@@ -103,9 +103,11 @@ class ModelFolderErrorsTest {
     }
 
     @Test
-    void unknownModelNamesWhatWasTried() {
+    void unknownModelNamesWhatWasTried(@TempDir Path cache) {
+        // Offline, so the name goes to the (empty) hub cache and never to the network.
         ModelNotFoundException e = assertThrows(ModelNotFoundException.class,
-                () -> SentenceTransformer.load("no-such-model-xyz"));
+                () -> SentenceTransformer.load("no-such-model-xyz",
+                        LoadOptions.builder().cacheFolder(cache).localFilesOnly(true).build()));
         assertTrue(e.getMessage().contains("sentence-transformers/no-such-model-xyz"), e.getMessage());
     }
 }

@@ -76,7 +76,7 @@ public record HubSettings(
         boolean offline = localFilesOnly || isTrue(env.get("HF_HUB_OFFLINE")) || isTrue(env.get("TRANSFORMERS_OFFLINE"));
         return new HubSettings(cache, endpoint == null ? DEFAULT_ENDPOINT : endpoint,
                 token != null && !token.isBlank() ? token : tokenFromEnvironment(env), offline,
-                System.console() != null, Duration.ofSeconds(10), Duration.ofSeconds(30), 5, Duration.ofMillis(500));
+                interactive(), Duration.ofSeconds(10), Duration.ofSeconds(30), 5, Duration.ofMillis(500));
     }
 
     /** Settings from the process environment alone. */
@@ -125,6 +125,22 @@ public record HubSettings(
     public String toString() {
         return "HubSettings[cacheRoot=" + cacheRoot + ", endpoint=" + endpoint + ", token="
                 + (token == null ? "none" : "<hidden>") + ", offline=" + offline + "]";
+    }
+
+    /**
+     * Whether a person watches the terminal. Since JDK 22 {@code System.console()} is non-null even when output is
+     * redirected, so ask {@code Console.isTerminal()} where it exists (looked up reflectively: bytecode is 21).
+     */
+    private static boolean interactive() {
+        java.io.Console console = System.console();
+        if (console == null) {
+            return false;
+        }
+        try {
+            return (Boolean) java.io.Console.class.getMethod("isTerminal").invoke(console);
+        } catch (ReflectiveOperationException e) {
+            return true;
+        }
     }
 
     static boolean isTrue(String value) {

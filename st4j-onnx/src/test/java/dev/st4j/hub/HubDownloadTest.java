@@ -1,0 +1,376 @@
+package dev.st4j.hub;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.st4j.FloatMatrix;
+import dev.st4j.ModelNotFoundException;
+import dev.st4j.SentenceTransformer;
+import dev.st4j.embedded.EmbeddedModels;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Loading all-MiniLM-L6-v2 from a hub on 127.0.0.1 that serves the embedded copy's files with huggingface.co's
+ * headers: what is requested, what the cache holds, and how failures read.
+ */
+class HubDownloadTest {
+    static final String REPO = "sentence-transformers/all-MiniLM-L6-v2";
+    static final String ONNX = "onnx/model.onnx";
+    /** What a sentence-transformers load with the ONNX backend needs from this repository, and nothing more. */
+    static final Set<String> NEEDED = Set.of("modules.json", "config_sentence_transformers.json", "config.json",
+            "sentence_bert_config.json", "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json",
+            "1_Pooling/config.json", ONNX);
+
+    static FakeHub hub;
+    static Map<String, byte[]> files;
+    static String mainCommit;
+    static String v1Commit;
+
+    @TempDir
+    Path cache;
+
+    @BeforeAll
+    static void startHub() throws IOException {
+        Path embedded = EmbeddedModels.materialize(EmbeddedModels.find(REPO).orElseThrow());
+        files = new HashMap<>(FakeHub.readFolder(embedded));
+        // Files a real repository has that a Java ONNX load must not fetch.
+        files.put("pytorch_model.bin", new byte[4096]);
+        files.put("onnx/model_qint8_avx512.onnx", new byte[2048]);
+        files.put("README.md", "# all-MiniLM-L6-v2\n".getBytes(StandardCharsets.UTF_8));
+        hub = new FakeHub();
+        // Tag v1: an older commit whose pooling takes the CLS token instead of the mean.
+        Map<String, byte[]> older = new HashMap<>(files);
+        older.put("1_Pooling/config.json", ("{\"word_embedding_dimension\": 384, \"pooling_mode_cls_token\": true, "
+                + "\"pooling_mode_mean_tokens\": false}").getBytes(StandardCharsets.UTF_8));
+        v1Commit = hub.addCommit(REPO, older, "v1");
+        mainCommit = hub.addCommit(REPO, files, "main");
+    }
+
+    @AfterAll
+    static void stopHub() {
+        hub.close();
+    }
+
+    @BeforeEach
+    void clearLog() {
+        hub.clearRequests();
+    }
+
+    HubSettings settings() {
+        return HubSettings.resolve(null, null, false, Environment.of(Map.of(
+                        "HF_HUB_CACHE", cache.toString(), "HF_ENDPOINT", hub.url(), "HOME", cache.toString())))
+                .withProgress(false)
+                .withNetworkPolicy(Duration.ofSeconds(2), Duration.ofSeconds(3), 3, Duration.ofMillis(10));
+    }
+
+    Path download(HubSettings s, String revision) {
+        return new HubDownloader(s).downloadModel(REPO, revision, null, null);
+    }
+
+    Path repoFolder() {
+        return cache.resolve("models--sentence-transformers--all-MiniLM-L6-v2");
+    }
+
+    /** The repository paths whose content was sent, from the request log. */
+    static Set<String> contentDownloads(List<FakeHub.Request> log) {
+        Set<String> out = new TreeSet<>();
+        for (FakeHub.Request r : log) {
+            if (r.isContent()) {
+                out.add(r.path().startsWith("/cdn/") ? "cdn:" + r.path().substring(5) : r.path()
+                        .substring(r.path().indexOf("/resolve/") + "/resolve/".length() + 41));
+            }
+        }
+        return out;
+    }
+
+    static Set<String> blobs(Path repoFolder) throws IOException {
+        try (Stream<Path> s = Files.list(repoFolder.resolve("blobs"))) {
+            return s.map(p -> p.getFileName().toString()).collect(Collectors.toCollection(TreeSet::new));
+        }
+    }
+
+    @Test
+    void firstLoadDownloadsOnlyWhatTheModelNeedsIntoThePythonLayout() throws IOException {
+        Path folder = download(settings(), null);
+
+        assertEquals(repoFolder().resolve("snapshots").resolve(mainCommit), folder);
+        Set<String> expected = NEEDED.stream().filter(f -> !f.equals(ONNX)).collect(Collectors.toCollection(TreeSet::new));
+        expected.add("cdn:" + FakeHub.sha256(files.get(ONNX)));
+        assertEquals(expected, contentDownloads(hub.requests()));
+        assertEquals(mainCommit, Files.readString(repoFolder().resolve("refs/main")));
+        for (String f : NEEDED) {
+            Path pointer = folder.resolve(f);
+            assertTrue(Files.isSymbolicLink(pointer), f);
+            Path target = Files.readSymbolicLink(pointer);
+            assertFalse(target.isAbsolute(), "relative link, as huggingface_hub writes: " + target);
+            String etag = FakeHub.isLfs(f) ? FakeHub.sha256(files.get(f)) : FakeHub.gitBlobId(files.get(f));
+            assertEquals(repoFolder().resolve("blobs").resolve(etag), pointer.getParent().resolve(target).normalize());
+            assertArrayEquals(files.get(f), Files.readAllBytes(pointer), f);
+        }
+        assertEquals(NEEDED.size(), blobs(repoFolder()).size(), "one blob per file, no leftovers");
+        assertFalse(Files.exists(folder.resolve("pytorch_model.bin")));
+    }
+
+    @Test
+    void secondLoadAsksOnlyForTheCommitAndDownloadsNothing() {
+        Path first = download(settings(), null);
+        hub.clearRequests();
+
+        Path second = download(settings(), null);
+
+        assertEquals(first, second);
+        List<FakeHub.Request> log = hub.requests();
+        assertEquals(1, log.size(), log.toString());
+        assertTrue(log.get(0).path().startsWith("/api/models/" + REPO + "/revision/main"), log.toString());
+    }
+
+    @Test
+    void offlineUsesTheCacheWithoutAnyRequest() {
+        Path online = download(settings(), null);
+        hub.clearRequests();
+
+        assertEquals(online, download(settings().withOffline(true), null));
+        HubSettings viaVariable = HubSettings.resolve(null, null, false, Environment.of(Map.of(
+                "HF_HUB_CACHE", cache.toString(), "HF_ENDPOINT", hub.url(), "HF_HUB_OFFLINE", "1")));
+        assertEquals(online, download(viaVariable, null));
+        assertEquals(online, download(viaVariable, mainCommit));
+        assertEquals(List.of(), hub.requests());
+    }
+
+    @Test
+    void offlineWithAnEmptyCacheListsTheMissingFilesAndTheFix() {
+        ModelNotCachedException e = assertThrows(ModelNotCachedException.class,
+                () -> download(settings().withOffline(true), null));
+
+        assertTrue(e.getMessage().contains("st4j download " + REPO), e.getMessage());
+        assertTrue(e.getMessage().contains("HF_HUB_OFFLINE"), e.getMessage());
+        assertTrue(e.missingFiles().contains("tokenizer.json"), e.missingFiles().toString());
+        assertEquals(List.of(), hub.requests());
+    }
+
+    @Test
+    void aCacheLaidOutByHandAsHuggingfaceHubDoesLoadsWithoutNetwork() throws IOException {
+        // What Python leaves behind: blobs named by ETag, a ref, snapshot symlinks, and .no_exist markers.
+        String commit = "0123456789abcdef0123456789abcdef01234567";
+        Path repo = repoFolder();
+        Files.createDirectories(repo.resolve("refs"));
+        Files.writeString(repo.resolve("refs/main"), commit);
+        for (String f : NEEDED) {
+            String etag = FakeHub.isLfs(f) ? FakeHub.sha256(files.get(f)) : FakeHub.gitBlobId(files.get(f));
+            Path blob = repo.resolve("blobs").resolve(etag);
+            Files.createDirectories(blob.getParent());
+            Files.write(blob, files.get(f));
+            Path pointer = repo.resolve("snapshots").resolve(commit).resolve(f);
+            Files.createDirectories(pointer.getParent());
+            Files.createSymbolicLink(pointer, pointer.getParent().relativize(blob));
+        }
+        Files.createDirectories(repo.resolve(".no_exist").resolve(commit));
+        Files.createFile(repo.resolve(".no_exist").resolve(commit).resolve("README.md"));
+
+        Path folder = download(settings().withOffline(true), null);
+
+        assertEquals(repo.resolve("snapshots").resolve(commit), folder);
+        assertEquals(List.of(), hub.requests());
+        try (SentenceTransformer model = SentenceTransformer.load(folder)) {
+            assertEquals(384, model.encode("hello").length);
+        }
+    }
+
+    @Test
+    void anInterruptedDownloadResumesWithRangeAndYieldsAVerifiedBlob() throws IOException {
+        byte[] onnx = files.get(ONNX);
+        hub.cutNextDownloadAfter(onnx, 10_000_000);
+
+        Path folder = download(settings(), null);
+
+        List<FakeHub.Request> cdn = hub.requests().stream().filter(r -> r.path().startsWith("/cdn/")).toList();
+        assertEquals(2, cdn.size(), cdn.toString());
+        assertEquals(null, cdn.get(0).range());
+        assertEquals("bytes=10000000-", cdn.get(1).range());
+        assertEquals(FakeHub.sha256(onnx), FakeHub.sha256(Files.readAllBytes(folder.resolve(ONNX))));
+    }
+
+    @Test
+    void aPartialBlobLeftByAnEarlierProcessIsResumed() throws IOException {
+        byte[] onnx = files.get(ONNX);
+        Path partial = repoFolder().resolve("blobs").resolve(FakeHub.sha256(onnx) + ".incomplete");
+        Files.createDirectories(partial.getParent());
+        Files.write(partial, java.util.Arrays.copyOf(onnx, 5_000_000));
+
+        Path folder = download(settings(), null);
+
+        List<FakeHub.Request> cdn = hub.requests().stream().filter(r -> r.path().startsWith("/cdn/")).toList();
+        assertEquals(1, cdn.size(), cdn.toString());
+        assertEquals("bytes=5000000-", cdn.get(0).range());
+        assertArrayEquals(onnx, Files.readAllBytes(folder.resolve(ONNX)));
+        assertFalse(Files.exists(partial));
+    }
+
+    @Test
+    void twoConcurrentLoadsShareOneBlobPerFile() throws Exception {
+        CountDownLatch start = new CountDownLatch(1);
+        Callable<Path> load = () -> {
+            start.await();
+            return download(settings(), null);
+        };
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            Future<Path> a = pool.submit(load);
+            Future<Path> b = pool.submit(load);
+            start.countDown();
+            assertEquals(a.get(), b.get());
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(NEEDED.size(), blobs(repoFolder()).size(), blobs(repoFolder()).toString());
+        long onnxDownloads = hub.requests().stream().filter(r -> r.path().startsWith("/cdn/")).count();
+        assertEquals(1, onnxDownloads, "the second loader waits for the first one's blob");
+    }
+
+    @Test
+    void aRevisionPinsItsOwnSnapshot() throws IOException {
+        Path tagged = download(settings(), "v1");
+        Path byCommit = download(settings(), v1Commit);
+        Path latest = download(settings(), null);
+
+        assertEquals(repoFolder().resolve("snapshots").resolve(v1Commit), tagged);
+        assertEquals(tagged, byCommit);
+        assertEquals(repoFolder().resolve("snapshots").resolve(mainCommit), latest);
+        assertTrue(Files.readString(tagged.resolve("1_Pooling/config.json")).contains("\"pooling_mode_cls_token\": true"));
+        assertTrue(Files.readString(latest.resolve("1_Pooling/config.json")).contains("\"pooling_mode_mean_tokens\": true"));
+        assertEquals(v1Commit, Files.readString(repoFolder().resolve("refs/v1")));
+        // The weights are the same in both commits: one blob serves both snapshots.
+        assertEquals(Files.readSymbolicLink(tagged.resolve(ONNX)), Files.readSymbolicLink(latest.resolve(ONNX)));
+        long onnxDownloads = hub.requests().stream().filter(r -> r.path().startsWith("/cdn/")).count();
+        assertEquals(1, onnxDownloads);
+    }
+
+    @Test
+    void aCommitAlreadyCachedNeedsNoRequestEvenOnline() {
+        download(settings(), null);
+        hub.clearRequests();
+
+        download(settings(), mainCommit);
+
+        assertEquals(List.of(), hub.requests());
+    }
+
+    @Test
+    void anUnknownRepositoryIsNotFoundAndNamesTheEndpoint() {
+        ModelNotFoundException e = assertThrows(ModelNotFoundException.class,
+                () -> new HubDownloader(settings()).downloadModel("acme/no-such-model", null, null, null));
+        assertTrue(e.getMessage().contains("acme/no-such-model"), e.getMessage());
+        assertTrue(e.getMessage().contains(hub.url()), e.getMessage());
+    }
+
+    @Test
+    void anUnknownRevisionIsNotFound() {
+        ModelNotFoundException e = assertThrows(ModelNotFoundException.class, () -> download(settings(), "v9"));
+        assertTrue(e.getMessage().contains("'v9'"), e.getMessage());
+    }
+
+    @Test
+    void aPrivateRepositoryAsksForATokenAndNeverPrintsIt() {
+        String repo = "acme/private-minilm";
+        hub.addCommit(repo, files, "main");
+        hub.requireToken(repo, "hf_right");
+
+        HubAccessDeniedException none = assertThrows(HubAccessDeniedException.class,
+                () -> new HubDownloader(settings()).downloadModel(repo, null, null, null));
+        assertTrue(none.getMessage().contains("HF_TOKEN"), none.getMessage());
+        assertTrue(none.getMessage().contains("401"), none.getMessage());
+
+        HubAccessDeniedException wrong = assertThrows(HubAccessDeniedException.class,
+                () -> new HubDownloader(settings().withToken("hf_wrong_secret")).downloadModel(repo, null, null, null));
+        assertTrue(wrong.getMessage().contains("lacks access"), wrong.getMessage());
+        assertFalse(wrong.getMessage().contains("hf_wrong_secret"));
+        assertFalse(settings().withToken("hf_wrong_secret").toString().contains("hf_wrong_secret"));
+
+        Path folder = new HubDownloader(settings().withToken("hf_right")).downloadModel(repo, null, null, null);
+        assertTrue(Files.isRegularFile(folder.resolve(ONNX)));
+        // The token goes to the hub, not to the CDN the LFS redirect points at... which here is the same host.
+        assertTrue(hub.requests().stream().filter(r -> r.path().startsWith("/api/")).allMatch(
+                r -> r.authorization() == null || r.authorization().startsWith("Bearer ")));
+    }
+
+    @Test
+    void theTokenComesFromTheTokenFileWhenNoVariableIsSet() throws IOException {
+        Path home = cache.resolve("hf-home");
+        Files.createDirectories(home);
+        Files.writeString(home.resolve("token"), "hf_from_file\n");
+        HubSettings s = HubSettings.resolve(null, null, false, Environment.of(Map.of("HF_HOME", home.toString())));
+        assertEquals("hf_from_file", s.token());
+        assertEquals(home.resolve("hub"), s.cacheRoot());
+    }
+
+    @Test
+    void aCorruptedDownloadIsFetchedOnceMore() throws IOException {
+        hub.corruptNextDownloads(files.get(ONNX), 1);
+
+        Path folder = download(settings(), null);
+
+        assertArrayEquals(files.get(ONNX), Files.readAllBytes(folder.resolve(ONNX)));
+        assertEquals(2, hub.requests().stream().filter(r -> r.path().startsWith("/cdn/")).count());
+    }
+
+    @Test
+    void aDownloadCorruptedTwiceIsAnErrorAndLeavesNothingBehind() throws IOException {
+        hub.corruptNextDownloads(files.get(ONNX), 2);
+
+        HubException e = assertThrows(HubException.class, () -> download(settings(), null));
+
+        assertTrue(e.getMessage().contains("corrupted"), e.getMessage());
+        assertTrue(e.getMessage().contains("sha256"), e.getMessage());
+        String sha = FakeHub.sha256(files.get(ONNX));
+        assertFalse(blobs(repoFolder()).contains(sha));
+        assertFalse(blobs(repoFolder()).contains(sha + ".incomplete"));
+    }
+
+    @Test
+    void serverErrorsAreRetried() {
+        hub.failNextRequests(2);
+
+        Path folder = download(settings(), null);
+
+        assertTrue(Files.isRegularFile(folder.resolve(ONNX)));
+    }
+
+    @Test
+    void embeddingsFromTheHubCopyEqualThoseOfTheEmbeddedCopy() {
+        List<String> texts = List.of("The weather is lovely today.", "It's so sunny outside!", "He drove to the stadium.");
+        Path folder = download(settings(), null);
+        try (SentenceTransformer fromHub = SentenceTransformer.load(folder);
+                SentenceTransformer embedded = SentenceTransformer.load(REPO)) {
+            assertTrue(embedded.folder().toString().contains("embedded"), embedded.folder().toString());
+            FloatMatrix a = fromHub.encode(texts);
+            FloatMatrix b = embedded.encode(texts);
+            for (int i = 0; i < texts.size(); i++) {
+                assertArrayEquals(b.row(i), a.row(i), 0f, "row " + i);
+            }
+        }
+    }
+}
