@@ -29,10 +29,10 @@ import java.util.stream.Stream;
  * {@code X-Linked-Etag} (sha256) and {@code X-Linked-Size}; {@code X-Error-Code} on 404s; {@code Range} on
  * downloads. Faults (cut connections, corrupted bytes, 503s) can be injected, and every request is recorded.
  */
-final class FakeHub implements AutoCloseable {
+public final class FakeHub implements AutoCloseable {
     /** One request as the server saw it. */
-    record Request(String method, String path, String range, String authorization) {
-        boolean isContent() {
+    public record Request(String method, String path, String range, String authorization) {
+        public boolean isContent() {
             return method.equals("GET") && (path.startsWith("/cdn/") || path.contains("/resolve/"));
         }
     }
@@ -44,18 +44,19 @@ final class FakeHub implements AutoCloseable {
     private final Map<String, byte[]> lfsObjects = new ConcurrentHashMap<>();
     private final List<Request> requests = Collections.synchronizedList(new ArrayList<>());
     private final Map<String, Integer> cutAfter = new ConcurrentHashMap<>();
+    private final Map<String, int[]> stalls = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> corruptions = new ConcurrentHashMap<>();
     private final AtomicInteger failures = new AtomicInteger();
     private final AtomicInteger commitCounter = new AtomicInteger();
 
-    FakeHub() throws IOException {
+    public FakeHub() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
         server.createContext("/", this::handle);
         server.setExecutor(Executors.newCachedThreadPool());
         server.start();
     }
 
-    String url() {
+    public String url() {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
@@ -67,7 +68,7 @@ final class FakeHub implements AutoCloseable {
     // ------------------------------------------------------------------ setup
 
     /** Adds a commit holding {@code files} and points the given branches or tags at it; returns its id. */
-    String addCommit(String repoId, Map<String, byte[]> files, String... refs) {
+    public String addCommit(String repoId, Map<String, byte[]> files, String... refs) {
         Repo repo = repos.computeIfAbsent(repoId, k -> new Repo(new ConcurrentHashMap<>(), new ConcurrentHashMap<>(),
                 null));
         String commit = sha1(("commit " + commitCounter.incrementAndGet() + " " + repoId).getBytes(
@@ -95,6 +96,11 @@ final class FakeHub implements AutoCloseable {
         cutAfter.put(sha256(content), bytes);
     }
 
+    /** The next download of this content sends {@code bytes} bytes, then nothing for {@code millis} ms. */
+    void stallNextDownloadAfter(byte[] content, int bytes, int millis) {
+        stalls.put(sha256(content), new int[] {bytes, millis});
+    }
+
     /** The next {@code times} downloads of this content have one byte flipped. */
     void corruptNextDownloads(byte[] content, int times) {
         corruptions.put(sha256(content), new AtomicInteger(times));
@@ -105,17 +111,17 @@ final class FakeHub implements AutoCloseable {
         failures.set(times);
     }
 
-    List<Request> requests() {
+    public List<Request> requests() {
         synchronized (requests) {
             return List.copyOf(requests);
         }
     }
 
-    void clearRequests() {
+    public void clearRequests() {
         requests.clear();
     }
 
-    static Map<String, byte[]> readFolder(Path root) throws IOException {
+    public static Map<String, byte[]> readFolder(Path root) throws IOException {
         Map<String, byte[]> files = new TreeMap<>();
         try (Stream<Path> walk = Files.walk(root)) {
             for (Path p : walk.filter(Files::isRegularFile).toList()) {
@@ -284,7 +290,23 @@ final class FakeHub implements AutoCloseable {
             // Close the connection mid-body, as a dropped network would.
             throw new UncheckedIOException(new IOException("injected cut"));
         }
+        int[] stall = stalls.remove(sha);
+        if (stall != null && stall[0] < length) {
+            out.write(content, (int) start, stall[0]);
+            out.flush();
+            sleep(stall[1]);
+            out.write(content, (int) start + stall[0], length - stall[0]);
+            return;
+        }
         out.write(content, (int) start, length);
+    }
+
+    private static void sleep(int millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private boolean authorized(HttpExchange ex, Repo repo) throws IOException {

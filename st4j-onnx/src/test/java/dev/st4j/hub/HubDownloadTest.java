@@ -215,6 +215,21 @@ class HubDownloadTest {
     }
 
     @Test
+    void aStalledDownloadTimesOutAndResumes() throws IOException {
+        byte[] onnx = files.get(ONNX);
+        hub.stallNextDownloadAfter(onnx, 3_000_000, 4_000);
+        HubSettings impatient = settings().withNetworkPolicy(Duration.ofSeconds(2), Duration.ofMillis(800), 3,
+                Duration.ofMillis(10));
+
+        Path folder = download(impatient, null);
+
+        List<FakeHub.Request> cdn = hub.requests().stream().filter(r -> r.path().startsWith("/cdn/")).toList();
+        assertEquals(2, cdn.size(), cdn.toString());
+        assertTrue(cdn.get(1).range() != null && cdn.get(1).range().startsWith("bytes="), cdn.toString());
+        assertArrayEquals(onnx, Files.readAllBytes(folder.resolve(ONNX)));
+    }
+
+    @Test
     void aPartialBlobLeftByAnEarlierProcessIsResumed() throws IOException {
         byte[] onnx = files.get(ONNX);
         Path partial = repoFolder().resolve("blobs").resolve(FakeHub.sha256(onnx) + ".incomplete");

@@ -1,0 +1,125 @@
+package dev.st4j;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.st4j.embedded.EmbeddedModels;
+import dev.st4j.hub.Environment;
+import dev.st4j.hub.FakeHub;
+import dev.st4j.hub.ModelNotCachedException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** How {@link SentenceTransformer#load} picks a local folder, an embedded model or the hub (SPEC 1.2). */
+class HubNameResolutionTest {
+    static final String REPO = "sentence-transformers/all-MiniLM-L6-v2";
+    static FakeHub hub;
+    static String commit;
+
+    @TempDir
+    Path tmp;
+
+    @BeforeAll
+    static void startHub() throws IOException {
+        hub = new FakeHub();
+        commit = hub.addCommit(REPO, FakeHub.readFolder(
+                EmbeddedModels.materialize(EmbeddedModels.find(REPO).orElseThrow())), "main");
+    }
+
+    @AfterAll
+    static void stopHub() {
+        hub.close();
+    }
+
+    @BeforeEach
+    void clearLog() {
+        hub.clearRequests();
+    }
+
+    Environment env(String... extra) {
+        Map<String, String> vars = new java.util.HashMap<>(Map.of("HF_ENDPOINT", hub.url(),
+                "HF_HUB_CACHE", tmp.resolve("hf-cache").toString(), "HOME", tmp.toString()));
+        for (int i = 0; i < extra.length; i += 2) {
+            vars.put(extra[i], extra[i + 1]);
+        }
+        return Environment.of(vars);
+    }
+
+    @Test
+    void aShortNameGoesToTheHubUnderTheSentenceTransformersOrganisation() {
+        Path folder = ModelLocator.locate("all-MiniLM-L6-v2", LoadOptions.defaults(), env());
+
+        assertEquals(tmp.resolve("hf-cache/models--sentence-transformers--all-MiniLM-L6-v2/snapshots/" + commit),
+                folder);
+        try (SentenceTransformer model = SentenceTransformer.load(folder)) {
+            assertEquals(384, model.getSentenceEmbeddingDimension());
+        }
+    }
+
+    @Test
+    void anEmbeddedModelAnswersWithoutNetworkWhenNoRevisionOrHubIsNamed() {
+        Path folder = ModelLocator.locate("all-MiniLM-L6-v2", LoadOptions.builder().cacheFolder(tmp).build(),
+                Environment.of(Map.of("HOME", tmp.toString())));
+
+        assertTrue(folder.startsWith(EmbeddedModels.st4jHome()), folder.toString());
+        assertEquals(List.of(), hub.requests());
+    }
+
+    @Test
+    void aRevisionBypassesTheEmbeddedCopy() {
+        Path folder = ModelLocator.locate(REPO, LoadOptions.builder().revision("main").build(), env());
+
+        assertTrue(folder.endsWith(Path.of("snapshots", commit)), folder.toString());
+    }
+
+    @Test
+    void theCacheFolderOptionWinsOverTheEnvironment() {
+        Path chosen = tmp.resolve("chosen");
+        Path folder = ModelLocator.locate(REPO, LoadOptions.builder().cacheFolder(chosen).build(),
+                env("SENTENCE_TRANSFORMERS_HOME", tmp.resolve("st-home").toString()));
+
+        assertTrue(folder.startsWith(chosen), folder.toString());
+    }
+
+    @Test
+    void sentenceTransformersHomeWinsOverHfHubCache() {
+        Path folder = ModelLocator.locate(REPO, LoadOptions.defaults(),
+                env("SENTENCE_TRANSFORMERS_HOME", tmp.resolve("st-home").toString()));
+
+        assertTrue(folder.startsWith(tmp.resolve("st-home")), folder.toString());
+    }
+
+    @Test
+    void localFilesOnlyNeverAsksTheHub() {
+        ModelNotCachedException e = assertThrows(ModelNotCachedException.class, () -> ModelLocator.locate(REPO,
+                LoadOptions.builder().localFilesOnly(true).build(), env()));
+
+        assertTrue(e.getMessage().contains("st4j download " + REPO), e.getMessage());
+        assertEquals(List.of(), hub.requests());
+    }
+
+    @Test
+    void anExistingLocalFolderWinsOverTheHub() throws IOException {
+        Path local = Files.createDirectories(tmp.resolve("all-MiniLM-L6-v2"));
+
+        assertEquals(local, ModelLocator.locate(local.toString(), LoadOptions.defaults(), env()));
+        assertEquals(List.of(), hub.requests());
+    }
+
+    @Test
+    void aNameWithTwoSlashesIsNotAHubId() {
+        ModelNotFoundException e = assertThrows(ModelNotFoundException.class,
+                () -> ModelLocator.locate("a/b/c", LoadOptions.defaults(), env()));
+        assertTrue(e.getMessage().contains("not found"), e.getMessage());
+        assertEquals(List.of(), hub.requests());
+    }
+}
