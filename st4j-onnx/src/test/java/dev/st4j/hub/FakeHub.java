@@ -49,7 +49,18 @@ public final class FakeHub implements AutoCloseable {
     private final AtomicInteger failures = new AtomicInteger();
     private final AtomicInteger commitCounter = new AtomicInteger();
 
+    private final String cdnHost;
+
     public FakeHub() throws IOException {
+        this("127.0.0.1");
+    }
+
+    /**
+     * A hub whose LFS redirects name {@code cdnHost}. huggingface.co's CDN is another host, and huggingface_hub
+     * follows a HEAD redirect to the same host; a Python client therefore needs {@code "localhost"} here.
+     */
+    public FakeHub(String cdnHost) throws IOException {
+        this.cdnHost = cdnHost;
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
         server.createContext("/", this::handle);
         server.setExecutor(Executors.newCachedThreadPool());
@@ -240,7 +251,8 @@ public final class FakeHub implements AutoCloseable {
         }
         if (isLfs(file)) {
             String sha = sha256(content);
-            send(ex, 302, Map.of("Location", url() + "/cdn/" + sha, "X-Repo-Commit", commit,
+            String cdn = "http://" + cdnHost + ":" + server.getAddress().getPort() + "/cdn/" + sha;
+            send(ex, 302, Map.of("Location", cdn, "X-Repo-Commit", commit,
                     "X-Linked-Etag", "\"" + sha + "\"", "X-Linked-Size", String.valueOf(content.length),
                     "ETag", "W/\"" + gitBlobId(sha.getBytes(StandardCharsets.UTF_8)) + "\""), null);
             return;
