@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "st4j 0.1.0",
         description = "Sentence Transformers for Java: encode texts and compare them, offline.",
-        subcommands = {EncodeCommand.class, SimilarityCommand.class, InfoCommand.class,
+        subcommands = {EncodeCommand.class, SimilarityCommand.class, InfoCommand.class, DownloadCommand.class,
             CommandLine.HelpCommand.class})
 public final class St4jCommand implements Runnable {
 
