@@ -85,6 +85,23 @@ class CommandLineTest {
     }
 
     @Test
+    void textsComeFromStandardInputOnePerLine() {
+        java.io.InputStream saved = System.in;
+        try {
+            System.setIn(new java.io.ByteArrayInputStream(String.join("\n", SEED).concat("\n")
+                    .getBytes(StandardCharsets.UTF_8)));
+            Run r = run("encode", "--format", "jsonl");
+            assertEquals(0, r.exit(), r.err());
+            String[] lines = r.out().split("\n");
+            assertEquals(3, lines.length);
+            FloatMatrix m = FloatMatrix.of(new float[][] {numbers(lines[0]), numbers(lines[1]), numbers(lines[2])});
+            assertArrayEquals(SEED_MATRIX[1], SimilarityFunction.COSINE.similarity(m, m).row(1), 1e-4f);
+        } finally {
+            System.setIn(saved);
+        }
+    }
+
+    @Test
     void infoReportsDimensionLengthModulesAndBackend() {
         Run r = run("info", "--model", "all-MiniLM-L6-v2");
         assertEquals(0, r.exit(), r.err());

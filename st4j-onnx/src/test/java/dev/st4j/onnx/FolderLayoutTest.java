@@ -116,4 +116,18 @@ class FolderLayoutTest {
             assertEquals(32, m.getSentenceEmbeddingDimension());
         }
     }
+
+    @Test
+    void anOnnxFileUnderAnotherNameIsFoundWhenNamedAndListedWhenNot() throws IOException {
+        Path dir = copyOfEmbedded();
+        Files.move(dir.resolve("onnx/model.onnx"), dir.resolve("onnx/model_O1.onnx"));
+        dev.st4j.St4jException e = org.junit.jupiter.api.Assertions.assertThrows(dev.st4j.St4jException.class,
+                () -> SentenceTransformer.load(dir, LoadOptions.builder().backend("onnx").build()));
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("onnx/model_O1.onnx"), e.getMessage());
+        for (String name : List.of("model_O1.onnx", "onnx/model_O1.onnx")) {
+            try (SentenceTransformer m = SentenceTransformer.load(dir, LoadOptions.builder().onnxFileName(name).build())) {
+                assertArrayEquals(expected.toRowMajorArray(), m.encode(TEXTS).toRowMajorArray(), 1e-6f);
+            }
+        }
+    }
 }
