@@ -21,7 +21,8 @@ public final class Pipeline implements AutoCloseable {
     /** sentence-transformers modules that exist in Python but that st4j cannot run yet. */
     private static final Set<String> KNOWN_UNSUPPORTED = Set.of(
             "Router", "Asym", "StaticEmbedding", "WordEmbeddings", "WordWeights", "LayerNorm", "CNN", "LSTM", "BoW",
-            "WeightedLayerPooling", "CLIPModel", "Dense");
+            "WeightedLayerPooling", "CLIPModel");
+    private static final Set<String> SUPPORTED = Set.of("Transformer", "Pooling", "Dense", "Normalize", "Dropout");
 
     private final Transformer transformer;
     private final List<Module> modules;
@@ -68,6 +69,7 @@ public final class Pipeline implements AutoCloseable {
                         yield transformer;
                     }
                     case "Pooling" -> Pooling.load(dir, dim);
+                    case "Dense" -> Dense.load(dir);
                     case "Normalize" -> new Normalize();
                     case "Dropout" -> new Dropout();
                     default -> throw new AssertionError(spec);
@@ -98,9 +100,9 @@ public final class Pipeline implements AutoCloseable {
         String cls = spec.className();
         if (KNOWN_UNSUPPORTED.contains(cls)) {
             throw new UnsupportedModelException(modulesJson + ": module " + spec.idx() + " is a " + cls
-                    + ", which st4j does not run yet (supported: Transformer, Pooling, Normalize, Dropout)");
+                    + ", which st4j does not run yet (supported: " + SUPPORTED + ")");
         }
-        if (!Set.of("Transformer", "Pooling", "Normalize", "Dropout").contains(cls)) {
+        if (!SUPPORTED.contains(cls)) {
             throw new ModelFormatException(modulesJson, "module " + spec.idx() + " has type '" + type
                     + "', which is not a sentence-transformers module");
         }
