@@ -102,6 +102,19 @@ class CommandLineTest {
     }
 
     @Test
+    void ubinaryPrecisionPacksEightDimensionsPerByte(@TempDir Path dir) throws IOException {
+        Run r = run("encode", "--precision", "ubinary", "--format", "jsonl", SEED[0]);
+        assertEquals(0, r.exit(), r.err());
+        String[] values = r.out().trim().replaceAll("[\\[\\]]", "").split(", ");
+        assertEquals(384 / 8, values.length, r.out());
+        Path file = dir.resolve("q.npy");
+        assertEquals(0, run("encode", "--precision", "int8", "-o", file.toString(), SEED[0], SEED[1]).exit());
+        String header = new String(Files.readAllBytes(file), 10, 70, StandardCharsets.US_ASCII);
+        assertTrue(header.contains("'descr': '|i1'") && header.contains("'shape': (2, 384)"), header);
+        assertEquals(128 + 2 * 384, Files.size(file));
+    }
+
+    @Test
     void infoReportsDimensionLengthModulesAndBackend() {
         Run r = run("info", "--model", "all-MiniLM-L6-v2");
         assertEquals(0, r.exit(), r.err());
