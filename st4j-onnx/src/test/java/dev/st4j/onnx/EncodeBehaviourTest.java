@@ -177,6 +177,24 @@ class EncodeBehaviourTest {
     }
 
     @Test
+    void concurrentCallsGetTheSameVectorsAsSequentialOnes() throws Exception {
+        List<String> texts = mixedTexts();
+        FloatMatrix expected = model.encode(texts);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            List<java.util.concurrent.Future<FloatMatrix>> results = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                results.add(pool.submit(() -> model.encode(texts, EncodeOptions.builder().batchSize(5).build())));
+            }
+            for (var f : results) {
+                assertTrue(maxAbsDiff(expected, f.get()) <= 1e-6f);
+            }
+        } finally {
+            pool.shutdown();
+        }
+    }
+
+    @Test
     void batchSizeMustBePositive() {
         assertThrows(IllegalArgumentException.class, () -> EncodeOptions.builder().batchSize(0).build());
     }
