@@ -327,6 +327,19 @@ public final class SentenceTransformer implements AutoCloseable {
         return List.of(pipeline.transformer().tokenizer().encode(text).tokens());
     }
 
+    /**
+     * Saves the model in the Python layout (loadable by {@code SentenceTransformer(path)} in any sentence-transformers
+     * version, and by st4j): the source files, plus the current prompts, similarity function, truncation and max
+     * sequence length. {@code folder} must not exist or be empty; it is written whole or not at all.
+     */
+    public void save(Path folder) {
+        if (folder == null) {
+            throw new IllegalArgumentException("folder must not be null");
+        }
+        ModelWriter.save(this.folder, pipeline, prompts, defaultPromptName, getSimilarityFunction(), truncateDim,
+                folder);
+    }
+
     /** The folder the model was loaded from. */
     public Path folder() {
         return folder;

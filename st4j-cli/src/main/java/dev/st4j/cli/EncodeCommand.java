@@ -2,12 +2,14 @@ package dev.st4j.cli;
 
 import dev.st4j.EncodeOptions;
 import dev.st4j.FloatMatrix;
+import dev.st4j.Precision;
+import dev.st4j.Quantization;
+import dev.st4j.QuantizedEmbeddings;
 import dev.st4j.SentenceTransformer;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;
-import java.io.PrintWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -45,6 +47,10 @@ final class EncodeCommand implements Callable<Integer> {
     @Option(names = "--truncate-dim", paramLabel = "N", description = "Keep only the first N dimensions.")
     Integer truncateDim;
 
+    @Option(names = "--precision", paramLabel = "float32|int8|uint8|binary|ubinary", defaultValue = "float32",
+            description = "Quantize the embeddings (ranges from this call's embeddings, as Python's encode does).")
+    String precision;
+
     @Option(names = {"-o", "--output"}, paramLabel = "FILE",
             description = "Write to FILE (written whole or not at all) instead of standard output.")
     Path output;
@@ -66,48 +72,67 @@ final class EncodeCommand implements Callable<Integer> {
                 : output != null && output.toString().endsWith(".npy") ? Format.npy : Format.json;
         EncodeOptions options = EncodeOptions.builder().batchSize(batchSize).normalizeEmbeddings(normalize)
                 .prompt(prompt).promptName(promptName).truncateDim(truncateDim).build();
+        Precision p = Precision.fromName(precision);
         FloatMatrix embeddings;
         try (SentenceTransformer model = modelOptions.load()) {
             embeddings = model.encode(inputs, options);
         }
+        QuantizedEmbeddings quantized = p == Precision.FLOAT32 ? null : Quantization.quantize(embeddings, p);
+        TextWriter text = w -> {
+            if (quantized == null) {
+                writeText(embeddings.rows(), embeddings.cols(), (r, c) -> Float.toString(embeddings.get(r, c)), fmt, w);
+            } else {
+                writeText(quantized.rows(), quantized.cols(), (r, c) -> Integer.toString(quantized.get(r, c)), fmt, w);
+            }
+        };
+        StreamWriter writer = stream -> {
+            if (fmt != Format.npy) {
+                Writer w = new BufferedWriter(new OutputStreamWriter(stream, StandardCharsets.UTF_8));
+                text.write(w);
+                w.flush();
+            } else if (quantized == null) {
+                NpyWriter.write(embeddings, stream);
+            } else {
+                NpyWriter.write(quantized, stream);
+            }
+        };
         if (output == null) {
             if (fmt == Format.npy) {
-                System.out.flush();
-                NpyWriter.write(embeddings, System.out);
+                writer.write(System.out);
                 System.out.flush();
             } else {
-                PrintWriter out = spec.commandLine().getOut();
-                writeText(embeddings, fmt, out);
+                Writer out = spec.commandLine().getOut();
+                text.write(out);
                 out.flush();
             }
             return 0;
         }
-        writeAtomically(output, stream -> {
-            if (fmt == Format.npy) {
-                NpyWriter.write(embeddings, stream);
-            } else {
-                Writer w = new BufferedWriter(new OutputStreamWriter(stream, StandardCharsets.UTF_8));
-                writeText(embeddings, fmt, w);
-                w.flush();
-            }
-        });
+        writeAtomically(output, writer);
         return 0;
     }
 
-    static void writeText(FloatMatrix m, Format fmt, Writer out) throws IOException {
+    interface TextWriter {
+        void write(Writer out) throws IOException;
+    }
+
+    interface Cell {
+        String at(int row, int col);
+    }
+
+    static void writeText(int rows, int cols, Cell cell, Format fmt, Writer out) throws IOException {
         if (fmt == Format.json) {
             out.write("[");
         }
-        for (int r = 0; r < m.rows(); r++) {
+        for (int r = 0; r < rows; r++) {
             if (fmt == Format.json && r > 0) {
                 out.write(",\n ");
             }
             out.write("[");
-            for (int c = 0; c < m.cols(); c++) {
+            for (int c = 0; c < cols; c++) {
                 if (c > 0) {
                     out.write(", ");
                 }
-                out.write(Float.toString(m.get(r, c)));
+                out.write(cell.at(r, c));
             }
             out.write("]");
             if (fmt == Format.jsonl) {

@@ -21,14 +21,19 @@ public final class Pipeline implements AutoCloseable {
     /** sentence-transformers modules that exist in Python but that st4j cannot run yet. */
     private static final Set<String> KNOWN_UNSUPPORTED = Set.of(
             "Router", "Asym", "StaticEmbedding", "WordEmbeddings", "WordWeights", "LayerNorm", "CNN", "LSTM", "BoW",
-            "WeightedLayerPooling", "CLIPModel", "Dense");
+            "WeightedLayerPooling", "CLIPModel");
+    private static final Set<String> SUPPORTED = Set.of("Transformer", "Pooling", "Dense", "Normalize", "Dropout");
 
     private final Transformer transformer;
     private final List<Module> modules;
+    private final List<ModuleSpec> specs;
+    private final boolean hasModulesJson;
 
-    private Pipeline(Transformer transformer, List<Module> modules) {
+    private Pipeline(Transformer transformer, List<Module> modules, List<ModuleSpec> specs, boolean hasModulesJson) {
         this.transformer = transformer;
         this.modules = List.copyOf(modules);
+        this.specs = List.copyOf(specs);
+        this.hasModulesJson = hasModulesJson;
     }
 
     /** Loads every module of the model in {@code folder}. */
@@ -43,7 +48,9 @@ public final class Pipeline implements AutoCloseable {
         }
         if (!useModulesJson) {
             Transformer t = Transformer.load(folder.root(), backend, options);
-            return new Pipeline(t, List.of(t, new Pooling(t.outputDimension(), List.of(Pooling.Mode.MEAN), true)));
+            return new Pipeline(t, List.of(t, new Pooling(t.outputDimension(), List.of(Pooling.Mode.MEAN), true)),
+                    List.of(new ModuleSpec(0, "0", "", "sentence_transformers.models.Transformer"),
+                            new ModuleSpec(1, "1", "1_Pooling", "sentence_transformers.models.Pooling")), false);
         }
         List<ModuleSpec> specs = ModuleSpec.readAll(modulesJson);
         // Check every entry before loading anything heavy, so a bad entry fails fast and names itself.
@@ -68,6 +75,7 @@ public final class Pipeline implements AutoCloseable {
                         yield transformer;
                     }
                     case "Pooling" -> Pooling.load(dir, dim);
+                    case "Dense" -> Dense.load(dir);
                     case "Normalize" -> new Normalize();
                     case "Dropout" -> new Dropout();
                     default -> throw new AssertionError(spec);
@@ -84,7 +92,7 @@ public final class Pipeline implements AutoCloseable {
         if (transformer == null) {
             throw new UnsupportedModelException(modulesJson + " has no Transformer module; st4j needs one first");
         }
-        return new Pipeline(transformer, modules);
+        return new Pipeline(transformer, modules, specs, true);
     }
 
     private static void checkType(ModuleSpec spec, Path modulesJson) {
@@ -98,9 +106,9 @@ public final class Pipeline implements AutoCloseable {
         String cls = spec.className();
         if (KNOWN_UNSUPPORTED.contains(cls)) {
             throw new UnsupportedModelException(modulesJson + ": module " + spec.idx() + " is a " + cls
-                    + ", which st4j does not run yet (supported: Transformer, Pooling, Normalize, Dropout)");
+                    + ", which st4j does not run yet (supported: " + SUPPORTED + ")");
         }
-        if (!Set.of("Transformer", "Pooling", "Normalize", "Dropout").contains(cls)) {
+        if (!SUPPORTED.contains(cls)) {
             throw new ModelFormatException(modulesJson, "module " + spec.idx() + " has type '" + type
                     + "', which is not a sentence-transformers module");
         }
@@ -112,6 +120,16 @@ public final class Pipeline implements AutoCloseable {
 
     public List<Module> modules() {
         return modules;
+    }
+
+    /** Where each module lives, parallel to {@link #modules()} (synthesized when the folder has no modules.json). */
+    public List<ModuleSpec> specs() {
+        return specs;
+    }
+
+    /** Whether the modules came from a {@code modules.json} (else: the default Transformer + mean Pooling). */
+    public boolean hasModulesJson() {
+        return hasModulesJson;
     }
 
     /** The width of the final sentence embedding. */

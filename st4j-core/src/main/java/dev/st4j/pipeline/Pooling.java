@@ -109,6 +109,28 @@ public final class Pooling implements Module {
         return includePrompt;
     }
 
+    /**
+     * The config as every sentence-transformers version reads it: the legacy booleans (plus
+     * {@code include_prompt}) when they can express the modes, else {@code pooling_mode} as a list.
+     */
+    public com.fasterxml.jackson.databind.node.ObjectNode toConfig() {
+        var node = ModelFolder.mapper().createObjectNode();
+        List<Mode> legacyOrder = Arrays.stream(LEGACY_KEYS).map(k -> Mode.parse(k[1], null))
+                .filter(modes::contains).toList();
+        if (legacyOrder.equals(modes)) {
+            node.put("word_embedding_dimension", embeddingDimension);
+            for (String[] key : LEGACY_KEYS) {
+                node.put(key[0], modes.contains(Mode.parse(key[1], null)));
+            }
+        } else {
+            node.put("embedding_dimension", embeddingDimension);
+            var list = node.putArray("pooling_mode");
+            modes.forEach(m -> list.add(m.configName()));
+        }
+        node.put("include_prompt", includePrompt);
+        return node;
+    }
+
     @Override
     public void forward(Features f) {
         TokenBatch batch = f.batch();

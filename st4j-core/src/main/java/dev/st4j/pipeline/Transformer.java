@@ -109,6 +109,11 @@ public final class Transformer implements Module {
         return folder;
     }
 
+    /** The {@code do_lower_case} of the module config. */
+    public boolean doLowerCase() {
+        return doLowerCase;
+    }
+
     public int maxSeqLength() {
         return tokenizer.maxLength();
     }

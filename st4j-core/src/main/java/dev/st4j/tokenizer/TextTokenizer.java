@@ -36,6 +36,7 @@ public final class TextTokenizer implements AutoCloseable {
     private final String tokenizerJson;
     private final Path source;
     private final long padId;
+    private final List<HuggingFaceTokenizer> retired = new java.util.ArrayList<>();
     private volatile HuggingFaceTokenizer tokenizer;
     private volatile int maxLength;
 
@@ -89,10 +90,10 @@ public final class TextTokenizer implements AutoCloseable {
         if (maxLength <= 0) {
             throw new IllegalArgumentException("max sequence length must be positive, got " + maxLength);
         }
-        HuggingFaceTokenizer old = tokenizer;
+        // The old native tokenizer may still be in use by a concurrent encode: free it only on close().
+        retired.add(tokenizer);
         tokenizer = build(maxLength);
         this.maxLength = maxLength;
-        old.close();
     }
 
     /** Tokenizes each text (truncated, not padded). */
@@ -156,8 +157,10 @@ public final class TextTokenizer implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
         tokenizer.close();
+        retired.forEach(HuggingFaceTokenizer::close);
+        retired.clear();
     }
 
     private HuggingFaceTokenizer build(int length) {
