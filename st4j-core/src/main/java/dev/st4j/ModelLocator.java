@@ -22,10 +22,11 @@ final class ModelLocator {
      * A local folder first; else the hub id (after the short-name rule) of an embedded model; else the hub
      * (through the shared huggingface_hub cache).
      *
-     * <p>An embedded model answers its hub id with no network only when the caller asked for nothing it cannot
-     * promise: no revision (a user asking for revision X must get X, not whatever the jar holds), no ONNX file
-     * other than the default, and no custom hub ({@code HF_ENDPOINT}, e.g. a company mirror, is taken as "use
-     * that hub"). A cache folder alone does not bypass it: the embedded copy is the same model.
+     * <p>An embedded model answers its hub id with no network unless the caller asked for something the jar
+     * cannot promise: a revision (a user asking for revision X must get X, not whatever the jar holds; pass
+     * {@code revision("main")} to force the hub copy), an ONNX file other than the default, or the Java engine when
+     * the jar has no safetensors weights. A cache folder or {@code HF_ENDPOINT} alone does not bypass it: a mirror
+     * serves the same model, and many users set {@code HF_ENDPOINT} once for every tool.
      */
     static Path locate(String nameOrPath, LoadOptions options, Environment env) {
         Optional<Path> local = localPath(nameOrPath);
@@ -38,14 +39,19 @@ final class ModelLocator {
         }
         String repoId = ModelNames.toRepoId(nameOrPath);
         Optional<EmbeddedModels.Embedded> embedded = EmbeddedModels.find(repoId);
-        if (embedded.isPresent() && options.revision() == null && options.onnxFileName() == null
-                && env.nonBlank("HF_ENDPOINT") == null) {
+        if (embedded.isPresent() && embeddedServes(embedded.get(), options)) {
             return EmbeddedModels.materialize(embedded.get());
         }
         HubSettings settings = HubSettings.resolve(options.cacheFolder(), options.token(), options.localFilesOnly(),
                 env);
         return new HubDownloader(settings).downloadModel(repoId, options.revision(), options.backend(),
                 options.onnxFileName());
+    }
+
+    private static boolean embeddedServes(EmbeddedModels.Embedded embedded, LoadOptions options) {
+        boolean hasSafetensors = embedded.descriptor().containsKey("file.model.safetensors");
+        return options.revision() == null && options.onnxFileName() == null
+                && !("java".equals(options.backend()) && !hasSafetensors);
     }
 
     private static Optional<Path> localPath(String name) {

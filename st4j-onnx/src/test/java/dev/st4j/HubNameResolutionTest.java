@@ -22,8 +22,11 @@ import org.junit.jupiter.api.io.TempDir;
 /** How {@link SentenceTransformer#load} picks a local folder, an embedded model or the hub (SPEC 1.2). */
 class HubNameResolutionTest {
     static final String REPO = "sentence-transformers/all-MiniLM-L6-v2";
+    /** Not embedded: the same files, under another name. */
+    static final String HUB_ONLY = "sentence-transformers/hub-only-MiniLM";
     static FakeHub hub;
     static String commit;
+    static String hubOnlyCommit;
 
     @TempDir
     Path tmp;
@@ -31,8 +34,10 @@ class HubNameResolutionTest {
     @BeforeAll
     static void startHub() throws IOException {
         hub = new FakeHub();
-        commit = hub.addCommit(REPO, FakeHub.readFolder(
-                EmbeddedModels.materialize(EmbeddedModels.find(REPO).orElseThrow())), "main");
+        Map<String, byte[]> files = FakeHub.readFolder(
+                EmbeddedModels.materialize(EmbeddedModels.find(REPO).orElseThrow()));
+        commit = hub.addCommit(REPO, files, "main");
+        hubOnlyCommit = hub.addCommit(HUB_ONLY, files, "main");
     }
 
     @AfterAll
@@ -56,19 +61,19 @@ class HubNameResolutionTest {
 
     @Test
     void aShortNameGoesToTheHubUnderTheSentenceTransformersOrganisation() {
-        Path folder = ModelLocator.locate("all-MiniLM-L6-v2", LoadOptions.defaults(), env());
+        Path folder = ModelLocator.locate("hub-only-MiniLM", LoadOptions.defaults(), env());
 
-        assertEquals(tmp.resolve("hf-cache/models--sentence-transformers--all-MiniLM-L6-v2/snapshots/" + commit),
-                folder);
+        assertEquals(tmp.resolve("hf-cache/models--sentence-transformers--hub-only-MiniLM/snapshots/"
+                + hubOnlyCommit), folder);
         try (SentenceTransformer model = SentenceTransformer.load(folder)) {
             assertEquals(384, model.getSentenceEmbeddingDimension());
         }
     }
 
     @Test
-    void anEmbeddedModelAnswersWithoutNetworkWhenNoRevisionOrHubIsNamed() {
-        Path folder = ModelLocator.locate("all-MiniLM-L6-v2", LoadOptions.builder().cacheFolder(tmp).build(),
-                Environment.of(Map.of("HOME", tmp.toString())));
+    void anEmbeddedModelAnswersWithoutNetworkWhenNoRevisionIsNamed() {
+        // Neither a cache folder nor HF_ENDPOINT (often set once for a mirror) bypasses the embedded copy.
+        Path folder = ModelLocator.locate("all-MiniLM-L6-v2", LoadOptions.builder().cacheFolder(tmp).build(), env());
 
         assertTrue(folder.startsWith(EmbeddedModels.st4jHome()), folder.toString());
         assertEquals(List.of(), hub.requests());
@@ -82,9 +87,18 @@ class HubNameResolutionTest {
     }
 
     @Test
+    void theJavaEngineBypassesAnEmbeddedCopyThatHasOnlyOnnxWeights() {
+        // The hub copy has no safetensors either, so the error comes from the hub's file list.
+        dev.st4j.UnsupportedModelException e = assertThrows(dev.st4j.UnsupportedModelException.class,
+                () -> ModelLocator.locate(REPO, LoadOptions.builder().backend("java").build(), env()));
+        assertTrue(e.getMessage().contains("model.safetensors"), e.getMessage());
+        assertTrue(hub.requests().size() > 0);
+    }
+
+    @Test
     void theCacheFolderOptionWinsOverTheEnvironment() {
         Path chosen = tmp.resolve("chosen");
-        Path folder = ModelLocator.locate(REPO, LoadOptions.builder().cacheFolder(chosen).build(),
+        Path folder = ModelLocator.locate(HUB_ONLY, LoadOptions.builder().cacheFolder(chosen).build(),
                 env("SENTENCE_TRANSFORMERS_HOME", tmp.resolve("st-home").toString()));
 
         assertTrue(folder.startsWith(chosen), folder.toString());
@@ -92,7 +106,7 @@ class HubNameResolutionTest {
 
     @Test
     void sentenceTransformersHomeWinsOverHfHubCache() {
-        Path folder = ModelLocator.locate(REPO, LoadOptions.defaults(),
+        Path folder = ModelLocator.locate(HUB_ONLY, LoadOptions.defaults(),
                 env("SENTENCE_TRANSFORMERS_HOME", tmp.resolve("st-home").toString()));
 
         assertTrue(folder.startsWith(tmp.resolve("st-home")), folder.toString());
@@ -100,10 +114,10 @@ class HubNameResolutionTest {
 
     @Test
     void localFilesOnlyNeverAsksTheHub() {
-        ModelNotCachedException e = assertThrows(ModelNotCachedException.class, () -> ModelLocator.locate(REPO,
+        ModelNotCachedException e = assertThrows(ModelNotCachedException.class, () -> ModelLocator.locate(HUB_ONLY,
                 LoadOptions.builder().localFilesOnly(true).build(), env()));
 
-        assertTrue(e.getMessage().contains("st4j download " + REPO), e.getMessage());
+        assertTrue(e.getMessage().contains("st4j download " + HUB_ONLY), e.getMessage());
         assertEquals(List.of(), hub.requests());
     }
 
