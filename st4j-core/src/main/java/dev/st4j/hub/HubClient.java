@@ -33,7 +33,7 @@ import java.util.regex.Pattern;
  * download a file's bytes into a (possibly partial) file. Retries network errors and 5xx/429 answers with
  * back-off; turns 401/403/404 into typed errors that name the repository, the endpoint and the fix.
  */
-final class HubClient {
+final class HubClient implements AutoCloseable {
     /** Redirects followed per request: the hub sends at most one or two (renamed repo, then the CDN). */
     static final int MAX_REDIRECTS = 5;
     private static final Pattern CONTENT_RANGE_START = Pattern.compile("bytes\\s+(\\d+)-");
@@ -51,6 +51,12 @@ final class HubClient {
                 .connectTimeout(settings.connectTimeout())
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .build();
+    }
+
+    /** Releases the HTTP client's connections and selector thread. */
+    @Override
+    public void close() {
+        http.close();
     }
 
     /** A repository at one commit: the commit id and every file path in it. */

@@ -83,18 +83,17 @@ public final class HubDownloader {
                 backends).isEmpty()) {
             return cache.snapshotFolder(rev); // a commit never changes: nothing to ask the hub
         }
-        HubClient client = new HubClient(settings);
-        HubClient.RepoListing listing;
-        try {
-            listing = client.listFiles(repoId, rev);
-        } catch (HubException e) {
-            if (!(e.getCause() instanceof IOException) || e instanceof HubAccessDeniedException) {
-                throw e;
+        try (HubClient client = new HubClient(settings)) {
+            HubClient.RepoListing listing;
+            try {
+                listing = client.listFiles(repoId, rev);
+            } catch (HubException e) {
+                if (!(e.getCause() instanceof IOException) || e instanceof HubAccessDeniedException) {
+                    throw e;
+                }
+                // Unreachable hub: a complete snapshot from an earlier run is as good as Python's fallback.
+                return fromCache(cache, rev, backend, onnxFileName, backends, e);
             }
-            // Unreachable hub: a complete snapshot from an earlier run is as good as Python's fallback.
-            return fromCache(cache, rev, backend, onnxFileName, backends, e);
-        }
-        try {
             return fetch(client, cache, rev, listing, backend, onnxFileName, backends);
         } catch (IOException e) {
             throw new HubException("cannot write to the hub cache " + settings.cacheRoot() + ": " + e.getMessage()
