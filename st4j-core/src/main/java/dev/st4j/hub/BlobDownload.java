@@ -13,6 +13,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.logging.Logger;
 import java.util.regex.Pattern;
 
 /**
@@ -21,6 +22,7 @@ import java.util.regex.Pattern;
  * only then renamed to {@code blobs/{etag}}. A blob that fails verification is deleted and fetched once more.
  */
 final class BlobDownload {
+    private static final Logger LOG = Logger.getLogger(BlobDownload.class.getName());
     private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
     private static final Pattern GIT_OID = Pattern.compile("[0-9a-f]{40}");
 
@@ -32,13 +34,13 @@ final class BlobDownload {
 
     private BlobDownload() {}
 
-    /** Returns {@code blobs/{etag}}, downloading and verifying it first if the cache lacks it. */
+    /**
+     * Returns {@code blobs/{etag}}, verified: downloaded first if the cache lacks it or holds a damaged copy.
+     * Callers come here only for files missing from the snapshot, so a complete snapshot costs no hashing.
+     */
     static Path ensure(HubClient client, HubCache cache, HubClient.FileMetadata meta, String path,
             boolean showProgress) {
         Path blob = cache.blob(meta.etag());
-        if (Files.isRegularFile(blob)) {
-            return blob;
-        }
         Path lockFile = cache.lockFile(meta.etag()).toAbsolutePath().normalize();
         ReentrantLock jvmLock = JVM_LOCKS.computeIfAbsent(lockFile, k -> new ReentrantLock());
         jvmLock.lock();
@@ -48,7 +50,13 @@ final class BlobDownload {
             try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
                     FileLock ignored = channel.lock()) {
                 if (Files.isRegularFile(blob)) {
-                    return blob; // another thread or process finished it while we waited
+                    // Present already (another commit, thread or process wrote it). It is about to be linked into
+                    // a new snapshot, so check it first: a damaged blob is replaced rather than spread.
+                    if (verify(blob, meta) == null) {
+                        return blob;
+                    }
+                    LOG.warning(() -> blob + " does not match its ETag; downloading it again");
+                    Files.delete(blob);
                 }
                 Path partial = cache.incompleteBlob(meta.etag());
                 String label = cache.repoId() + "/" + path;

@@ -267,6 +267,42 @@ class HubDownloadTest {
     }
 
     @Test
+    void twoProcessesLoadingAtOnceShareOneBlobPerFile() throws Exception {
+        String javaBin = ProcessHandle.current().info().command().orElse("java");
+        List<Process> processes = new java.util.ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            processes.add(new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"),
+                    DownloadInAnotherProcess.class.getName(), cache.toString(), hub.url(), REPO)
+                    .redirectErrorStream(true).start());
+        }
+        Set<String> printed = new TreeSet<>();
+        for (Process p : processes) {
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+            assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
+            assertEquals(0, p.exitValue(), out);
+            printed.add(out.lines().reduce((a, b) -> b).orElse(""));
+        }
+        assertEquals(Set.of(repoFolder().resolve("snapshots").resolve(mainCommit).toString()), printed);
+        assertEquals(NEEDED.size(), blobs(repoFolder()).size(), blobs(repoFolder()).toString());
+        assertEquals(1, hub.requests().stream().filter(r -> r.path().startsWith("/cdn/")).count());
+    }
+
+    @Test
+    void aDamagedBlobInTheCacheIsReplacedBeforeANewSnapshotLinksIt() throws IOException {
+        Path latest = download(settings(), null);
+        Path blob = latest.resolve(ONNX).toRealPath();
+        byte[] damaged = Files.readAllBytes(blob);
+        damaged[1000] ^= 1;
+        Files.write(blob, damaged);
+        hub.clearRequests();
+
+        Path tagged = download(settings(), "v1");
+
+        assertArrayEquals(files.get(ONNX), Files.readAllBytes(tagged.resolve(ONNX)));
+        assertEquals(1, hub.requests().stream().filter(r -> r.path().startsWith("/cdn/")).count());
+    }
+
+    @Test
     void aRevisionPinsItsOwnSnapshot() throws IOException {
         Path tagged = download(settings(), "v1");
         Path byCommit = download(settings(), v1Commit);
