@@ -79,8 +79,8 @@ public final class HubDownloader {
         if (settings.offline()) {
             return fromCache(cache, rev, backend, onnxFileName, backends, null);
         }
-        if (HubCache.COMMIT.matcher(rev).matches() && missingInCache(cache, rev, rev, backend, onnxFileName,
-                backends).isEmpty()) {
+        if (HubCache.COMMIT.matcher(rev).matches()
+                && missingInCache(cache, rev, backend, onnxFileName, backends).isEmpty()) {
             return cache.snapshotFolder(rev); // a commit never changes: nothing to ask the hub
         }
         try (HubClient client = new HubClient(settings)) {
@@ -180,7 +180,7 @@ public final class HubDownloader {
         String commit = HubCache.COMMIT.matcher(rev).matches() ? rev : cache.readRef(rev).orElse(null);
         List<String> missing = commit == null ? List.of("refs/" + rev + " (the revision was never resolved online)",
                         "modules.json", "config.json", "tokenizer.json", "model weights")
-                : missingInCache(cache, commit, rev, backend, onnxFileName, backends);
+                : missingInCache(cache, commit, backend, onnxFileName, backends);
         if (missing.isEmpty()) {
             if (networkFailure != null) {
                 LOG.warning(() -> "the hub is unreachable (" + networkFailure.getMessage() + "); using the cached "
@@ -202,8 +202,8 @@ public final class HubDownloader {
     }
 
     /** What the snapshot of {@code commit} lacks for a loadable model; empty when it is complete. */
-    private static List<String> missingInCache(HubCache cache, String commit, String rev, String backend,
-            String onnxFileName, Set<String> backends) {
+    private static List<String> missingInCache(HubCache cache, String commit, String backend, String onnxFileName,
+            Set<String> backends) {
         if (!java.nio.file.Files.isDirectory(cache.snapshotFolder(commit))) {
             return List.of("snapshots/" + commit + " (nothing of this commit is cached)");
         }
@@ -216,7 +216,7 @@ public final class HubDownloader {
                     : dir.className().equals("Pooling") ? List.of(dir.file("config.json")) : List.of();
             for (String f : required) {
                 if (!has.test(f)) {
-                    missing.add(f);
+                    missing.add(cache.knownAbsent(commit, f) ? f + " (the repository has none at this commit)" : f);
                 }
             }
             if (dir.isTransformer()) {

@@ -73,7 +73,8 @@ public record HubSettings(
     public static HubSettings resolve(Path cacheFolder, String token, boolean localFilesOnly, Environment env) {
         Path cache = cacheFolder != null ? cacheFolder : defaultCacheRoot(env);
         String endpoint = env.nonBlank("HF_ENDPOINT");
-        boolean offline = localFilesOnly || isTrue(env.get("HF_HUB_OFFLINE")) || isTrue(env.get("TRANSFORMERS_OFFLINE"));
+        boolean offline = localFilesOnly || isTrue(env.get("HF_HUB_OFFLINE"))
+                || isTrue(env.get("TRANSFORMERS_OFFLINE"));
         return new HubSettings(cache, endpoint == null ? DEFAULT_ENDPOINT : endpoint,
                 token != null && !token.isBlank() ? token : tokenFromEnvironment(env), offline,
                 interactive(), Duration.ofSeconds(10), Duration.ofSeconds(30), 5, Duration.ofMillis(500));

@@ -71,7 +71,8 @@ class HubSettingsTest {
     @Test
     void theEndpointComesFromHfEndpointWithoutATrailingSlash() {
         assertEquals("https://huggingface.co", resolve(Map.of()).endpoint());
-        assertEquals("https://hf-mirror.example", resolve(Map.of("HF_ENDPOINT", "https://hf-mirror.example/")).endpoint());
+        assertEquals("https://hf-mirror.example",
+                resolve(Map.of("HF_ENDPOINT", "https://hf-mirror.example/")).endpoint());
     }
 
     @Test

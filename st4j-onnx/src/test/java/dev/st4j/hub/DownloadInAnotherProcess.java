@@ -10,7 +10,8 @@ public final class DownloadInAnotherProcess {
 
     /** Arguments: cache folder, hub endpoint, repository id. */
     public static void main(String[] args) {
-        HubSettings s = HubSettings.resolve(Path.of(args[0]), null, false, Environment.of(Map.of("HF_ENDPOINT", args[1])))
+        HubSettings s = HubSettings.resolve(Path.of(args[0]), null, false,
+                        Environment.of(Map.of("HF_ENDPOINT", args[1])))
                 .withProgress(false).withNetworkPolicy(Duration.ofSeconds(2), Duration.ofSeconds(10), 3,
                         Duration.ofMillis(10));
         System.out.println(new HubDownloader(s).downloadModel(args[2], null, null, null));

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.st4j.FloatMatrix;
 import dev.st4j.ModelNotFoundException;
@@ -118,7 +119,8 @@ class HubDownloadTest {
         Path folder = download(settings(), null);
 
         assertEquals(repoFolder().resolve("snapshots").resolve(mainCommit), folder);
-        Set<String> expected = NEEDED.stream().filter(f -> !f.equals(ONNX)).collect(Collectors.toCollection(TreeSet::new));
+        Set<String> expected = NEEDED.stream().filter(f -> !f.equals(ONNX))
+                .collect(Collectors.toCollection(TreeSet::new));
         expected.add("cdn:" + FakeHub.sha256(files.get(ONNX)));
         assertEquals(expected, contentDownloads(hub.requests()));
         assertEquals(mainCommit, Files.readString(repoFolder().resolve("refs/main")));
@@ -311,8 +313,10 @@ class HubDownloadTest {
         assertEquals(repoFolder().resolve("snapshots").resolve(v1Commit), tagged);
         assertEquals(tagged, byCommit);
         assertEquals(repoFolder().resolve("snapshots").resolve(mainCommit), latest);
-        assertTrue(Files.readString(tagged.resolve("1_Pooling/config.json")).contains("\"pooling_mode_cls_token\": true"));
-        assertTrue(Files.readString(latest.resolve("1_Pooling/config.json")).contains("\"pooling_mode_mean_tokens\": true"));
+        assertTrue(Files.readString(tagged.resolve("1_Pooling/config.json"))
+                .contains("\"pooling_mode_cls_token\": true"));
+        assertTrue(Files.readString(latest.resolve("1_Pooling/config.json"))
+                .contains("\"pooling_mode_mean_tokens\": true"));
         assertEquals(v1Commit, Files.readString(repoFolder().resolve("refs/v1")));
         // The weights are the same in both commits: one blob serves both snapshots.
         assertEquals(Files.readSymbolicLink(tagged.resolve(ONNX)), Files.readSymbolicLink(latest.resolve(ONNX)));
@@ -361,11 +365,27 @@ class HubDownloadTest {
         assertFalse(wrong.getMessage().contains("hf_wrong_secret"));
         assertFalse(settings().withToken("hf_wrong_secret").toString().contains("hf_wrong_secret"));
 
+        hub.clearRequests();
         Path folder = new HubDownloader(settings().withToken("hf_right")).downloadModel(repo, null, null, null);
         assertTrue(Files.isRegularFile(folder.resolve(ONNX)));
-        // The token goes to the hub, not to the CDN the LFS redirect points at... which here is the same host.
-        assertTrue(hub.requests().stream().filter(r -> r.path().startsWith("/api/")).allMatch(
-                r -> r.authorization() == null || r.authorization().startsWith("Bearer ")));
+        assertTrue(hub.requests().stream().filter(r -> !r.path().startsWith("/cdn/"))
+                .allMatch(r -> "Bearer hf_right".equals(r.authorization())), hub.requests().toString());
+    }
+
+    @Test
+    void theTokenDoesNotFollowARedirectToAnotherHost() throws IOException {
+        assumeTrue(java.net.InetAddress.getByName("localhost").isLoopbackAddress(), "localhost is not loopback");
+        try (FakeHub withCdn = new FakeHub("localhost")) {
+            withCdn.addCommit(REPO, files, "main");
+            HubSettings s = settings().withEndpoint(withCdn.url()).withToken("hf_secret");
+
+            new HubDownloader(s).downloadModel(REPO, null, null, null);
+
+            List<FakeHub.Request> cdn = withCdn.requests().stream().filter(r -> r.path().startsWith("/cdn/"))
+                    .toList();
+            assertEquals(1, cdn.size(), withCdn.requests().toString());
+            assertEquals(null, cdn.get(0).authorization(), "the pre-signed CDN URL gets no token");
+        }
     }
 
     @Test
@@ -412,7 +432,8 @@ class HubDownloadTest {
 
     @Test
     void embeddingsFromTheHubCopyEqualThoseOfTheEmbeddedCopy() {
-        List<String> texts = List.of("The weather is lovely today.", "It's so sunny outside!", "He drove to the stadium.");
+        List<String> texts = List.of("The weather is lovely today.", "It's so sunny outside!",
+                "He drove to the stadium.");
         Path folder = download(settings(), null);
         try (SentenceTransformer fromHub = SentenceTransformer.load(folder);
                 SentenceTransformer embedded = SentenceTransformer.load(REPO)) {
