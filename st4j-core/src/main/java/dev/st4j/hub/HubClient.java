@@ -6,6 +6,7 @@ import dev.st4j.model.ModelFolder;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -326,7 +327,9 @@ final class HubClient implements AutoCloseable {
             try {
                 return call.run();
             } catch (IOException e) {
-                if (attempt >= settings.maxAttempts()) {
+                // Nobody listening, or no such host: not transient, and waiting only delays the cache fallback.
+                boolean unreachable = e instanceof ConnectException || e.getCause() instanceof UnknownHostException;
+                if (attempt >= settings.maxAttempts() || unreachable) {
                     throw new HubException("cannot " + what + " at " + settings.endpoint() + " after " + attempt
                             + " attempt(s): " + describe(e) + ". Check the network or HF_ENDPOINT, or use the cache "
                             + "only (HF_HUB_OFFLINE=1 / localFilesOnly) if the files were downloaded before.", e);
@@ -343,6 +346,9 @@ final class HubClient implements AutoCloseable {
     private static String describe(IOException e) {
         if (e instanceof ConnectException) {
             return "connection refused";
+        }
+        if (e.getCause() instanceof UnknownHostException) {
+            return "unknown host";
         }
         if (e instanceof HttpTimeoutException) {
             return "timed out (" + e.getMessage() + ")";

@@ -190,7 +190,7 @@ public final class HubDownloader {
         }
         String id = cache.repoId();
         String why = networkFailure != null ? "the hub could not be reached (" + networkFailure.getMessage() + ")"
-                : "st4j is offline (HF_HUB_OFFLINE or localFilesOnly)";
+                : "offline mode (HF_HUB_OFFLINE or localFilesOnly) is on";
         String message = why + " and the cache " + cache.repoFolder() + " lacks files of " + id + " at revision "
                 + rev + ": " + missing + ". Download them once while online with `st4j download " + id
                 + (rev.equals(DEFAULT_REVISION) ? "" : " --revision " + rev) + "` (or Python's `hf download " + id

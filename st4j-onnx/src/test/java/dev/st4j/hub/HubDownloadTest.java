@@ -164,6 +164,26 @@ class HubDownloadTest {
     }
 
     @Test
+    void anUnreachableHubFallsBackToACompleteCachedSnapshotAtOnce() throws IOException {
+        Path online = download(settings(), null);
+        String deadEndpoint;
+        try (FakeHub gone = new FakeHub()) {
+            deadEndpoint = gone.url();
+        }
+        HubSettings unreachable = settings().withEndpoint(deadEndpoint)
+                .withNetworkPolicy(Duration.ofSeconds(2), Duration.ofSeconds(3), 5, Duration.ofSeconds(1));
+
+        long start = System.nanoTime();
+        assertEquals(online, download(unreachable, null));
+        assertTrue(System.nanoTime() - start < 900_000_000L, "a refused connection is not retried");
+
+        HubException e = assertThrows(HubException.class,
+                () -> new HubDownloader(unreachable).downloadModel("acme/never-downloaded", null, null, null));
+        assertTrue(e.getMessage().contains("connection refused"), e.getMessage());
+        assertTrue(e.getMessage().contains("st4j download acme/never-downloaded"), e.getMessage());
+    }
+
+    @Test
     void offlineWithAnEmptyCacheListsTheMissingFilesAndTheFix() {
         ModelNotCachedException e = assertThrows(ModelNotCachedException.class,
                 () -> download(settings().withOffline(true), null));
