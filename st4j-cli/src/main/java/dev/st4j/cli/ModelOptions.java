@@ -2,6 +2,7 @@ package dev.st4j.cli;
 
 import dev.st4j.LoadOptions;
 import dev.st4j.SentenceTransformer;
+import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
 /** The options every command that loads a model shares. */
@@ -28,9 +29,22 @@ final class ModelOptions {
             description = "Override the model's max sequence length in tokens.")
     Integer maxSeqLength;
 
+    @Option(names = "--revision", paramLabel = "R",
+            description = "Hub branch, tag or commit (a revision always loads from the hub, not the embedded copy).")
+    String revision;
+
+    @Option(names = "--cache-folder", paramLabel = "DIR",
+            description = "Hub cache folder (default: SENTENCE_TRANSFORMERS_HOME, HF_HUB_CACHE, HF_HOME/hub, "
+                    + "~/.cache/huggingface/hub).")
+    Path cacheFolder;
+
+    @Option(names = "--offline", description = "Use only local folders, embedded models and the hub cache.")
+    boolean offline;
+
     SentenceTransformer load() {
         SentenceTransformer model = SentenceTransformer.load(this.model, LoadOptions.builder()
-                .backend(backend).onnxFileName(onnxFile).threads(threads).build());
+                .backend(backend).onnxFileName(onnxFile).threads(threads).revision(revision)
+                .cacheFolder(cacheFolder).localFilesOnly(offline).build());
         if (maxSeqLength != null) {
             model.setMaxSeqLength(maxSeqLength);
         }

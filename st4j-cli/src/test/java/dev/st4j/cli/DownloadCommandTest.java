@@ -58,5 +58,9 @@ class DownloadCommandTest {
 
         assertEquals(0, r.code(), r.err());
         assertEquals(snapshot.toString(), r.out().strip());
+
+        Run info = run("info", "--model", REPO, "--revision", "v1.0", "--offline", "--cache-folder", cache.toString());
+        assertEquals(0, info.code(), info.err());
+        assertTrue(info.out().contains("folder:              " + snapshot), info.out());
     }
 }

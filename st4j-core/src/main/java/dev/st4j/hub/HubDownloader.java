@@ -191,10 +191,11 @@ public final class HubDownloader {
         String id = cache.repoId();
         String why = networkFailure != null ? "the hub could not be reached (" + networkFailure.getMessage() + ")"
                 : "offline mode (HF_HUB_OFFLINE or localFilesOnly) is on";
+        String revisionFlag = rev.equals(DEFAULT_REVISION) ? "" : " --revision " + rev;
         String message = why + " and the cache " + cache.repoFolder() + " lacks files of " + id + " at revision "
-                + rev + ": " + missing + ". Download them once while online with `st4j download " + id
-                + (rev.equals(DEFAULT_REVISION) ? "" : " --revision " + rev) + "` (or Python's `hf download " + id
-                + "`)" + (networkFailure != null ? "" : ", or unset HF_HUB_OFFLINE / localFilesOnly") + ".";
+                + rev + ": " + missing + ". Download them once while online with `st4j download " + id + revisionFlag
+                + "` (or Python's `hf download " + id + revisionFlag + "`)"
+                + (networkFailure != null ? "" : ", or unset HF_HUB_OFFLINE / localFilesOnly") + ".";
         if (networkFailure != null) {
             throw new HubException(message, networkFailure);
         }
