@@ -354,6 +354,51 @@ class HubDownloadTest {
         assertEquals(List.of(), hub.requests());
     }
 
+    static String module(int idx, String path, String type) {
+        return "{\"idx\":" + idx + ",\"name\":\"" + idx + "\",\"path\":\"" + path
+                + "\",\"type\":\"sentence_transformers.models." + type + "\"}";
+    }
+
+    @Test
+    void shardedSafetensorsBringEveryShardAndModuleFoldersBringTheirOwnFiles() throws IOException {
+        String repo = "acme/sharded";
+        String modules = "[" + module(0, "", "Transformer") + "," + module(1, "1_Pooling", "Pooling") + ","
+                + module(2, "2_Dense", "Dense") + "]";
+        String index = "{\"metadata\":{},\"weight_map\":{\"a\":\"model-00001-of-00002.safetensors\","
+                + "\"b\":\"model-00002-of-00002.safetensors\",\"c\":\"model-00001-of-00002.safetensors\"}}";
+        Map<String, byte[]> repoFiles = new HashMap<>();
+        for (String f : List.of("config.json", "tokenizer.json", "1_Pooling/config.json", "2_Dense/config.json")) {
+            repoFiles.put(f, "{}".getBytes(StandardCharsets.UTF_8));
+        }
+        repoFiles.put("modules.json", modules.getBytes(StandardCharsets.UTF_8));
+        repoFiles.put("model.safetensors.index.json", index.getBytes(StandardCharsets.UTF_8));
+        repoFiles.put("model-00001-of-00002.safetensors", new byte[] {1, 2, 3});
+        repoFiles.put("model-00002-of-00002.safetensors", new byte[] {4, 5, 6});
+        repoFiles.put("2_Dense/model.safetensors", new byte[] {7, 8});
+        repoFiles.put("2_Dense/pytorch_model.bin", new byte[] {9});
+        repoFiles.put("pytorch_model.bin", new byte[] {10});
+        repoFiles.put("onnx/model.onnx", new byte[] {11});
+        String commit = hub.addCommit(repo, repoFiles, "main");
+
+        Path folder = new HubDownloader(settings()).downloadModel(repo, null, "java", null);
+
+        Set<String> fetched = new TreeSet<>();
+        for (String f : repoFiles.keySet()) {
+            if (Files.isRegularFile(folder.resolve(f))) {
+                fetched.add(f);
+            }
+        }
+        assertEquals(new TreeSet<>(List.of("modules.json", "config.json", "tokenizer.json", "1_Pooling/config.json",
+                "model.safetensors.index.json", "model-00001-of-00002.safetensors", "model-00002-of-00002.safetensors",
+                "2_Dense/config.json", "2_Dense/model.safetensors")), fetched);
+        Path noExist = cache.resolve("models--acme--sharded/.no_exist").resolve(commit);
+        assertTrue(Files.exists(noExist.resolve("sentence_bert_config.json")));
+        assertTrue(Files.exists(noExist.resolve("config_sentence_transformers.json")));
+        hub.clearRequests();
+        assertEquals(folder, new HubDownloader(settings().withOffline(true)).downloadModel(repo, null, "java", null));
+        assertEquals(List.of(), hub.requests());
+    }
+
     @Test
     void anUnknownRepositoryIsNotFoundAndNamesTheEndpoint() {
         ModelNotFoundException e = assertThrows(ModelNotFoundException.class,
