@@ -17,9 +17,10 @@ import java.util.Map;
  * @param defaultPromptName prompt applied by {@code encode} when the call names none
  * @param cacheFolder hub cache folder (else {@code SENTENCE_TRANSFORMERS_HOME}, {@code HF_HUB_CACHE},
  *     {@code HF_HOME/hub}, {@code ~/.cache/huggingface/hub})
- * @param revision hub branch, tag or commit
- * @param token hub access token
- * @param localFilesOnly never contact the hub
+ * @param revision hub branch, tag or commit (default {@code main}); naming one bypasses embedded models
+ * @param token hub access token (else {@code HF_TOKEN}, else the {@code hf auth login} token file)
+ * @param localFilesOnly never contact the hub: local folders, embedded models and the hub cache only (as does
+ *     {@code HF_HUB_OFFLINE=1})
  */
 public record LoadOptions(
         String backend,

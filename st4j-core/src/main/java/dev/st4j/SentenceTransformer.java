@@ -54,7 +54,11 @@ public final class SentenceTransformer implements AutoCloseable {
         return load(nameOrPath, LoadOptions.defaults());
     }
 
-    /** Loads a model by hub id, short name or local folder, with options. */
+    /**
+     * Loads a model by hub id, short name or local folder, with options. An existing folder wins; else an embedded
+     * model answers its hub id (unless a revision is asked for); else the files are fetched from the Hugging Face
+     * hub into the cache Python's huggingface_hub shares (see {@link dev.st4j.hub.HubDownloader}).
+     */
     public static SentenceTransformer load(String nameOrPath, LoadOptions options) {
         if (nameOrPath == null) {
             throw new IllegalArgumentException("nameOrPath must not be null");
