@@ -12,6 +12,7 @@ import dev.st4j.model.SentenceTransformerConfig;
 import dev.st4j.pipeline.Module;
 import dev.st4j.pipeline.Pipeline;
 import dev.st4j.pipeline.Pooling;
+import dev.st4j.pipeline.Transformer;
 import dev.st4j.tokenizer.TextTokenizer;
 import java.io.IOException;
 import java.nio.file.DirectoryNotEmptyException;
@@ -93,14 +94,16 @@ final class ModelWriter {
         }
         write(dir.resolve(SentenceTransformerConfig.FILE_NAME), sorted(st), 2);
 
-        Path transformerDir = dir.resolve(pipeline.specs().get(list.indexOf(pipeline.transformer())).path());
-        ObjectNode sbert = ModelFolder.mapper().createObjectNode();
-        int max = pipeline.transformer().maxSeqLength();
-        if (max != TextTokenizer.UNLIMITED) {
-            sbert.put("max_seq_length", max);
+        if (pipeline.input() instanceof Transformer transformer) {
+            Path transformerDir = dir.resolve(pipeline.specs().get(list.indexOf(transformer)).path());
+            ObjectNode sbert = ModelFolder.mapper().createObjectNode();
+            int max = transformer.maxSeqLength();
+            if (max != TextTokenizer.UNLIMITED) {
+                sbert.put("max_seq_length", max);
+            }
+            sbert.put("do_lower_case", transformer.doLowerCase());
+            write(transformerDir.resolve("sentence_bert_config.json"), sbert, 4);
         }
-        sbert.put("do_lower_case", pipeline.transformer().doLowerCase());
-        write(transformerDir.resolve("sentence_bert_config.json"), sbert, 4);
     }
 
     /** Keys in alphabetical order, as Python's {@code json.dump(..., sort_keys=True)} writes them. */

@@ -152,7 +152,7 @@ public final class SentenceTransformer implements AutoCloseable {
         if (n == 0) {
             return FloatMatrix.wrap(0, dim, out);
         }
-        TextTokenizer tokenizer = pipeline.transformer().tokenizer();
+        TextTokenizer tokenizer = pipeline.input().tokenizer();
         int promptLength = prompt.isEmpty() ? 0 : tokenizer.promptLength(prompt);
         List<TextTokenizer.Encoded> encoded = tokenizer.encode(withPrompt(texts, prompt));
         Integer[] order = lengthOrder(encoded);
@@ -219,7 +219,7 @@ public final class SentenceTransformer implements AutoCloseable {
     public List<FloatMatrix> encodeTokens(List<String> texts, EncodeOptions options) {
         checkTexts(texts, options);
         String prompt = resolvePrompt(options);
-        TextTokenizer tokenizer = pipeline.transformer().tokenizer();
+        TextTokenizer tokenizer = pipeline.input().tokenizer();
         List<TextTokenizer.Encoded> encoded = tokenizer.encode(withPrompt(texts, prompt));
         Integer[] order = lengthOrder(encoded);
         FloatMatrix[] out = new FloatMatrix[texts.size()];
@@ -288,11 +288,11 @@ public final class SentenceTransformer implements AutoCloseable {
 
     /** Longest input in tokens, special tokens included; longer inputs are cut. */
     public int getMaxSeqLength() {
-        return pipeline.transformer().maxSeqLength();
+        return pipeline.input().maxSeqLength();
     }
 
     public void setMaxSeqLength(int maxSeqLength) {
-        pipeline.transformer().setMaxSeqLength(maxSeqLength);
+        pipeline.input().setMaxSeqLength(maxSeqLength);
     }
 
     public Integer getTruncateDim() {
@@ -319,7 +319,7 @@ public final class SentenceTransformer implements AutoCloseable {
     /** Tokenizes texts the way {@code encode} does (truncated, padded to the longest): ids, mask, type ids. */
     public TokenBatch tokenize(List<String> texts) {
         checkTexts(texts, EncodeOptions.defaults());
-        TextTokenizer tokenizer = pipeline.transformer().tokenizer();
+        TextTokenizer tokenizer = pipeline.input().tokenizer();
         return tokenizer.pad(tokenizer.encode(texts));
     }
 
@@ -328,7 +328,7 @@ public final class SentenceTransformer implements AutoCloseable {
         if (text == null) {
             throw new IllegalArgumentException("text must not be null");
         }
-        return List.of(pipeline.transformer().tokenizer().encode(text).tokens());
+        return List.of(pipeline.input().tokenizer().encode(text).tokens());
     }
 
     /**
@@ -356,7 +356,7 @@ public final class SentenceTransformer implements AutoCloseable {
 
     /** The backend running the transformer. */
     public String describeBackend() {
-        return pipeline.transformer().backend().describe();
+        return pipeline.input().describeBackend();
     }
 
     @Override

@@ -20,17 +20,17 @@ public final class Pipeline implements AutoCloseable {
 
     /** sentence-transformers modules that exist in Python but that st4j cannot run yet. */
     private static final Set<String> KNOWN_UNSUPPORTED = Set.of(
-            "Router", "Asym", "StaticEmbedding", "WordEmbeddings", "WordWeights", "LayerNorm", "CNN", "LSTM", "BoW",
+            "Router", "Asym", "WordEmbeddings", "WordWeights", "LayerNorm", "CNN", "LSTM", "BoW",
             "WeightedLayerPooling", "CLIPModel");
-    private static final Set<String> SUPPORTED = Set.of("Transformer", "Pooling", "Dense", "Normalize", "Dropout");
+    private static final Set<String> SUPPORTED = Set.of("Transformer", "StaticEmbedding", "Pooling", "Dense", "Normalize", "Dropout");
 
-    private final Transformer transformer;
+    private final InputModule input;
     private final List<Module> modules;
     private final List<ModuleSpec> specs;
     private final boolean hasModulesJson;
 
-    private Pipeline(Transformer transformer, List<Module> modules, List<ModuleSpec> specs, boolean hasModulesJson) {
-        this.transformer = transformer;
+    private Pipeline(InputModule input, List<Module> modules, List<ModuleSpec> specs, boolean hasModulesJson) {
+        this.input = input;
         this.modules = List.copyOf(modules);
         this.specs = List.copyOf(specs);
         this.hasModulesJson = hasModulesJson;
@@ -59,20 +59,21 @@ public final class Pipeline implements AutoCloseable {
             folder.resolve(spec.path(), modulesJson);
         }
         List<Module> modules = new ArrayList<>();
-        Transformer transformer = null;
+        InputModule input = null;
         int dim = -1;
         try {
             for (ModuleSpec spec : specs) {
                 Path dir = folder.resolve(spec.path(), modulesJson);
                 Module m = switch (spec.className()) {
-                    case "Transformer" -> {
-                        if (transformer != null || !modules.isEmpty()) {
-                            throw new UnsupportedModelException(modulesJson
-                                    + ": st4j runs one Transformer, as the first module; this model lists "
-                                    + spec.type() + " at position " + spec.idx());
+                    case "Transformer", "StaticEmbedding" -> {
+                        if (input != null || !modules.isEmpty()) {
+                            throw new UnsupportedModelException(modulesJson + ": st4j runs one input module "
+                                    + "(Transformer or StaticEmbedding), first; this model lists " + spec.type()
+                                    + " at position " + spec.idx());
                         }
-                        transformer = Transformer.load(dir, backend, options);
-                        yield transformer;
+                        input = spec.className().equals("Transformer") ? Transformer.load(dir, backend, options)
+                                : StaticEmbedding.load(dir);
+                        yield input;
                     }
                     case "Pooling" -> Pooling.load(dir, dim);
                     case "Dense" -> Dense.load(dir);
@@ -89,10 +90,11 @@ public final class Pipeline implements AutoCloseable {
             modules.forEach(Module::close);
             throw e;
         }
-        if (transformer == null) {
-            throw new UnsupportedModelException(modulesJson + " has no Transformer module; st4j needs one first");
+        if (input == null) {
+            throw new UnsupportedModelException(modulesJson
+                    + " has no Transformer or StaticEmbedding module; st4j needs one first");
         }
-        return new Pipeline(transformer, modules, specs, true);
+        return new Pipeline(input, modules, specs, true);
     }
 
     private static void checkType(ModuleSpec spec, Path modulesJson) {
@@ -114,8 +116,9 @@ public final class Pipeline implements AutoCloseable {
         }
     }
 
-    public Transformer transformer() {
-        return transformer;
+    /** The first module: a Transformer or a StaticEmbedding. */
+    public InputModule input() {
+        return input;
     }
 
     public List<Module> modules() {
@@ -139,7 +142,7 @@ public final class Pipeline implements AutoCloseable {
                 return modules.get(i).outputDimension();
             }
         }
-        return transformer.outputDimension();
+        return input.outputDimension();
     }
 
     /** Runs every module on a batch. */
@@ -153,8 +156,12 @@ public final class Pipeline implements AutoCloseable {
 
     /** Runs only the Transformer: token embeddings, as {@code output_value="token_embeddings"} gives them. */
     public Features forwardTokens(TokenBatch batch, int promptLength) {
+        if (!(input instanceof Transformer)) {
+            throw new UnsupportedModelException("token embeddings come from a Transformer; this model starts with "
+                    + input.typeName());
+        }
         Features f = new Features(batch, promptLength);
-        transformer.forward(f);
+        input.forward(f);
         return f;
     }
 

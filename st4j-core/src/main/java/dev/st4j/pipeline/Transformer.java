@@ -13,7 +13,7 @@ import java.util.Optional;
  * The Hugging Face network and its tokenizer: texts in, {@code token_embeddings} out. Its folder holds
  * {@code config.json}, the tokenizer files, {@code sentence_bert_config.json} and the weights.
  */
-public final class Transformer implements Module {
+public final class Transformer implements InputModule {
     /** Names sentence-transformers tries for the module config, in order. */
     private static final String[] CONFIG_NAMES = {
         "sentence_bert_config.json", "sentence_roberta_config.json", "sentence_distilbert_config.json",
@@ -97,6 +97,7 @@ public final class Transformer implements Module {
         return limit >= Integer.MAX_VALUE ? TextTokenizer.UNLIMITED : (int) limit;
     }
 
+    @Override
     public TextTokenizer tokenizer() {
         return tokenizer;
     }
@@ -114,10 +115,7 @@ public final class Transformer implements Module {
         return doLowerCase;
     }
 
-    public int maxSeqLength() {
-        return tokenizer.maxLength();
-    }
-
+    @Override
     public void setMaxSeqLength(int length) {
         tokenizer.setMaxLength(length);
     }
@@ -132,6 +130,11 @@ public final class Transformer implements Module {
                     + " values, expected batch*seq*hidden = " + expected);
         }
         f.setTokenEmbeddings(hidden, dim);
+    }
+
+    @Override
+    public String describeBackend() {
+        return backend.describe();
     }
 
     @Override

@@ -36,14 +36,16 @@ public final class TextTokenizer implements AutoCloseable {
     private final String tokenizerJson;
     private final Path source;
     private final long padId;
+    private final boolean addSpecialTokens;
     private final List<HuggingFaceTokenizer> retired = new java.util.ArrayList<>();
     private volatile HuggingFaceTokenizer tokenizer;
     private volatile int maxLength;
 
-    private TextTokenizer(String tokenizerJson, Path source, long padId, int maxLength) {
+    private TextTokenizer(String tokenizerJson, Path source, long padId, int maxLength, boolean addSpecialTokens) {
         this.tokenizerJson = tokenizerJson;
         this.source = source;
         this.padId = padId;
+        this.addSpecialTokens = addSpecialTokens;
         this.maxLength = maxLength;
         this.tokenizer = build(maxLength);
     }
@@ -77,7 +79,20 @@ public final class TextTokenizer implements AutoCloseable {
             }
         }
         long padId = findPadId(folder, json);
-        return new TextTokenizer(json.toString(), file, padId, maxLength);
+        return new TextTokenizer(json.toString(), file, padId, maxLength, true);
+    }
+
+    /**
+     * Loads {@code tokenizer.json} the way StaticEmbedding uses it: no special tokens, and the file's own
+     * truncation block (if any) as the only length limit.
+     */
+    public static TextTokenizer loadWithoutSpecialTokens(Path folder) {
+        Path file = folder.resolve("tokenizer.json");
+        JsonNode json = ModelFolder.readJsonObject(file);
+        JsonNode truncation = json.get("truncation");
+        int maxLength = truncation != null && truncation.path("max_length").canConvertToInt()
+                ? truncation.get("max_length").asInt() : UNLIMITED;
+        return new TextTokenizer(json.toString(), file, findPadId(folder, json), maxLength, false);
     }
 
     /** Current truncation length, special tokens included; {@link #UNLIMITED} when there is none. */
@@ -101,7 +116,7 @@ public final class TextTokenizer implements AutoCloseable {
         if (texts.isEmpty()) {
             return List.of();
         }
-        Encoding[] encodings = tokenizer.batchEncode(texts.toArray(String[]::new), true, false);
+        Encoding[] encodings = tokenizer.batchEncode(texts.toArray(String[]::new), addSpecialTokens, false);
         Encoded[] out = new Encoded[encodings.length];
         for (int i = 0; i < encodings.length; i++) {
             Encoding e = encodings[i];
@@ -135,7 +150,7 @@ public final class TextTokenizer implements AutoCloseable {
         for (Encoded e : rows) {
             seq = Math.max(seq, e.ids().length);
         }
-        if (padId < 0 && rows.stream().anyMatch(e -> e.ids().length != rows.get(0).ids().length)) {
+        if (padId < 0 && addSpecialTokens && rows.stream().anyMatch(e -> e.ids().length != rows.get(0).ids().length)) {
             throw new ModelFormatException(source,
                     "the tokenizer has no padding token, so texts of different lengths cannot share a batch; "
                             + "set pad_token in tokenizer_config.json or encode with batch size 1");
@@ -164,9 +179,10 @@ public final class TextTokenizer implements AutoCloseable {
     }
 
     private HuggingFaceTokenizer build(int length) {
+        String special = Boolean.toString(addSpecialTokens);
         Map<String, String> options = length == UNLIMITED
-                ? Map.of("addSpecialTokens", "true", "padding", "false", "truncation", "false")
-                : Map.of("addSpecialTokens", "true", "padding", "false", "truncation", "true",
+                ? Map.of("addSpecialTokens", special, "padding", "false", "truncation", "false")
+                : Map.of("addSpecialTokens", special, "padding", "false", "truncation", "true",
                         "maxLength", Integer.toString(length), "modelMaxLength", Integer.toString(length));
         try {
             return HuggingFaceTokenizer.newInstance(

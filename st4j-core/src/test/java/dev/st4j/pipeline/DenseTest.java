@@ -7,10 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.st4j.ModelFormatException;
 import dev.st4j.backend.TokenBatch;
+import dev.st4j.safetensors.DType;
+import dev.st4j.safetensors.SafetensorsWriter;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -93,27 +92,11 @@ class DenseTest {
         assertEquals(0.9999999999984626, Erf.erf(5.0), 1e-15);
     }
 
-    /** Writes a little-endian F32 safetensors file. */
     static void writeSafetensors(Path file, Map<String, float[]> tensors, Map<String, int[]> shapes)
             throws IOException {
-        StringBuilder header = new StringBuilder("{");
-        long offset = 0;
-        for (Map.Entry<String, float[]> e : tensors.entrySet()) {
-            long end = offset + 4L * e.getValue().length;
-            int[] shape = shapes.get(e.getKey());
-            header.append(header.length() > 1 ? "," : "").append('"').append(e.getKey())
-                    .append("\":{\"dtype\":\"F32\",\"shape\":").append(java.util.Arrays.toString(shape))
-                    .append(",\"data_offsets\":[").append(offset).append(',').append(end).append("]}");
-            offset = end;
-        }
-        byte[] h = header.append('}').toString().getBytes(StandardCharsets.UTF_8);
-        ByteBuffer buf = ByteBuffer.allocate(8 + h.length + (int) offset).order(ByteOrder.LITTLE_ENDIAN);
-        buf.putLong(h.length).put(h);
-        for (float[] values : tensors.values()) {
-            for (float v : values) {
-                buf.putFloat(v);
-            }
-        }
-        Files.write(file, buf.array());
+        Map<String, SafetensorsWriter.Entry> entries = new LinkedHashMap<>();
+        tensors.forEach((name, data) -> entries.put(name, new SafetensorsWriter.Entry(
+                java.util.Arrays.stream(shapes.get(name)).asLongStream().toArray(), data)));
+        SafetensorsWriter.write(file, entries, DType.F32);
     }
 }

@@ -1,0 +1,105 @@
+package dev.st4j.pipeline;
+
+import dev.st4j.ModelFormatException;
+import dev.st4j.UnsupportedModelException;
+import dev.st4j.backend.TokenBatch;
+import dev.st4j.safetensors.SafetensorsFile;
+import dev.st4j.safetensors.Tensor;
+import dev.st4j.tokenizer.TextTokenizer;
+import java.nio.file.Path;
+
+/**
+ * A static (model2vec-style) embedding: each text is the plain mean of its tokens' vectors, looked up in an
+ * {@code [vocab, dim]} table; no transformer, no special tokens, no length limit beyond the tokenizer file's own.
+ * An empty text gives a zero vector. The table stays memory-mapped.
+ */
+public final class StaticEmbedding implements InputModule {
+    private final TextTokenizer tokenizer;
+    private final Path weightsFile;
+    private final Tensor table;
+    private final int vocab;
+    private final int dim;
+
+    private StaticEmbedding(TextTokenizer tokenizer, Path weightsFile, Tensor table) {
+        this.tokenizer = tokenizer;
+        this.weightsFile = weightsFile;
+        this.table = table;
+        this.vocab = (int) table.shape()[0];
+        this.dim = (int) table.shape()[1];
+    }
+
+    /** Reads {@code tokenizer.json} and the {@code embedding.weight} (or model2vec's {@code embeddings}) table. */
+    public static StaticEmbedding load(Path folder) {
+        SafetensorsFile weights = SafetensorsFile.open(folder);
+        Tensor table = weights.find("embedding.weight").or(() -> weights.find("embeddings"))
+                .orElseThrow(() -> new ModelFormatException(weights.source(),
+                        "no 'embedding.weight' (or 'embeddings') tensor; a StaticEmbedding needs its [vocab, dim] table"));
+        if (table.shape().length != 2) {
+            throw new ModelFormatException(weights.source(), "'" + table.name() + "' has shape " + table.shapeString()
+                    + ", expected [vocab, dim]");
+        }
+        return new StaticEmbedding(TextTokenizer.loadWithoutSpecialTokens(folder), weights.source(), table);
+    }
+
+    @Override
+    public void forward(Features f) {
+        TokenBatch batch = f.batch();
+        int seq = batch.seqLength();
+        float[] out = new float[batch.batchSize() * dim];
+        float[] row = new float[dim];
+        for (int b = 0; b < batch.batchSize(); b++) {
+            int n = batch.lengths()[b];
+            double[] sum = new double[dim];
+            for (int j = 0; j < n; j++) {
+                long id = batch.inputIds()[b * seq + j];
+                if (id < 0 || id >= vocab) {
+                    throw new ModelFormatException(weightsFile, "token id " + id + " is outside the embedding "
+                            + "table of " + vocab + " rows; tokenizer.json and model.safetensors do not match");
+                }
+                table.read(id * dim, dim, row, 0);
+                for (int k = 0; k < dim; k++) {
+                    sum[k] += row[k];
+                }
+            }
+            for (int k = 0; k < dim; k++) {
+                out[b * dim + k] = n == 0 ? 0f : (float) (sum[k] / n);
+            }
+        }
+        f.setSentenceEmbeddings(out, dim);
+    }
+
+    @Override
+    public TextTokenizer tokenizer() {
+        return tokenizer;
+    }
+
+    @Override
+    public void setMaxSeqLength(int length) {
+        throw new UnsupportedModelException("a StaticEmbedding model has no max sequence length to set");
+    }
+
+    @Override
+    public String describeBackend() {
+        return "static embedding table (" + vocab + " x " + dim + ", memory-mapped)";
+    }
+
+    @Override
+    public String typeName() {
+        return "StaticEmbedding";
+    }
+
+    @Override
+    public int outputDimension() {
+        return dim;
+    }
+
+    @Override
+    public String describe() {
+        return "StaticEmbedding(" + vocab + " x " + dim + ")";
+    }
+
+    @Override
+    public void close() {
+        tokenizer.close();
+    }
+}
