@@ -212,10 +212,7 @@ public final class HubDownloader {
         List<String> missing = new ArrayList<>();
         Path modulesJson = has.test("modules.json") ? cache.snapshotFile(commit, "modules.json") : null;
         for (ModelFiles.ModuleDir dir : ModelFiles.modules(modulesJson)) {
-            List<String> required = dir.isTransformer()
-                    ? List.of(dir.file("config.json"), dir.file("tokenizer.json"))
-                    : dir.className().equals("Pooling") ? List.of(dir.file("config.json")) : List.of();
-            for (String f : required) {
+            for (String f : ModelFiles.requiredFiles(dir)) {
                 if (!has.test(f)) {
                     missing.add(cache.knownAbsent(commit, f) ? f + " (the repository has none at this commit)" : f);
                 }

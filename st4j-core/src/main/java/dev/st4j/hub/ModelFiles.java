@@ -91,9 +91,34 @@ final class ModelFiles {
         return out;
     }
 
-    /** The files directly inside a non-Transformer module folder (Pooling's config, Dense's config and weights). */
+    /**
+     * The files a module cannot load without, besides a Transformer's weights: what an offline load checks for
+     * before it calls the cache complete.
+     */
+    static List<String> requiredFiles(ModuleDir dir) {
+        List<String> names = switch (dir.className()) {
+            case "Transformer" -> List.of("config.json", "tokenizer.json");
+            case "Pooling" -> List.of("config.json");
+            case "Dense" -> List.of("config.json", SAFETENSORS);
+            case "StaticEmbedding" -> List.of("tokenizer.json", SAFETENSORS);
+            default -> List.of();
+        };
+        return names.stream().map(dir::file).toList();
+    }
+
+    /**
+     * The files of a non-Transformer module that the repository has: everything directly inside its own folder
+     * (Pooling's config, Dense's config and weights), or, for a module saved in the root folder (such as
+     * StaticEmbedding), the files it reads by name.
+     */
     static List<String> moduleFiles(ModuleDir dir, Set<String> repoFiles) {
         Set<String> out = new LinkedHashSet<>();
+        if (dir.path().isEmpty()) {
+            out.addAll(requiredFiles(dir));
+            out.addAll(List.of("config.json", "tokenizer_config.json", "special_tokens_map.json"));
+            out.retainAll(repoFiles);
+            return List.copyOf(out);
+        }
         String prefix = dir.path() + "/";
         boolean hasSafetensors = repoFiles.contains(prefix + SAFETENSORS);
         for (String f : repoFiles) {

@@ -62,6 +62,24 @@ class ModelFilesTest {
     }
 
     @Test
+    void anOfflineLoadRequiresEachModulesOwnFiles() {
+        assertEquals(List.of("0_StaticEmbedding/tokenizer.json", "0_StaticEmbedding/model.safetensors"),
+                ModelFiles.requiredFiles(new ModelFiles.ModuleDir("0_StaticEmbedding", "StaticEmbedding")));
+        assertEquals(List.of("2_Dense/config.json", "2_Dense/model.safetensors"),
+                ModelFiles.requiredFiles(new ModelFiles.ModuleDir("2_Dense", "Dense")));
+        assertEquals(List.of("config.json", "tokenizer.json"), ModelFiles.requiredFiles(ROOT));
+        assertEquals(List.of(), ModelFiles.requiredFiles(new ModelFiles.ModuleDir("3_Normalize", "Normalize")));
+    }
+
+    @Test
+    void aModuleSavedInTheRootFolderContributesTheFilesItReadsByName() {
+        Set<String> repo = Set.of("modules.json", "tokenizer.json", "model.safetensors", "README.md",
+                "pytorch_model.bin");
+        assertEquals(List.of("tokenizer.json", "model.safetensors"),
+                ModelFiles.moduleFiles(new ModelFiles.ModuleDir("", "StaticEmbedding"), repo));
+    }
+
+    @Test
     void legacyModuleConfigsAreFetchedOnlyWithoutSentenceBertConfig() {
         List<String> legacy = ModelFiles.transformerConfigs(ROOT, Set.of("sentence_roberta_config.json")::contains);
         assertEquals("sentence_roberta_config.json", legacy.get(legacy.size() - 1));

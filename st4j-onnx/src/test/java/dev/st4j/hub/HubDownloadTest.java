@@ -11,6 +11,8 @@ import dev.st4j.FloatMatrix;
 import dev.st4j.ModelNotFoundException;
 import dev.st4j.SentenceTransformer;
 import dev.st4j.embedded.EmbeddedModels;
+import dev.st4j.safetensors.DType;
+import dev.st4j.safetensors.SafetensorsWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -397,6 +399,36 @@ class HubDownloadTest {
         hub.clearRequests();
         assertEquals(folder, new HubDownloader(settings().withOffline(true)).downloadModel(repo, null, "java", null));
         assertEquals(List.of(), hub.requests());
+    }
+
+    @Test
+    void aStaticEmbeddingModelSavedInTheRootFolderLoadsFromTheHub() throws IOException {
+        // The table row i is [i, 2i, 1], so "hello world" (ids 7592 and 2088) embeds to their mean.
+        int vocab = 30522;
+        float[] table = new float[vocab * 3];
+        for (int i = 0; i < vocab; i++) {
+            table[3 * i] = i;
+            table[3 * i + 1] = 2 * i;
+            table[3 * i + 2] = 1;
+        }
+        Path weights = cache.resolve("static.safetensors");
+        SafetensorsWriter.write(weights,
+                Map.of("embedding.weight", new SafetensorsWriter.Entry(new long[] {vocab, 3}, table)), DType.F32);
+        Map<String, byte[]> repoFiles = new HashMap<>(Map.of(
+                "modules.json", ("[" + module(0, "", "StaticEmbedding") + "]").getBytes(StandardCharsets.UTF_8),
+                "tokenizer.json", files.get("tokenizer.json"),
+                "model.safetensors", Files.readAllBytes(weights),
+                "README.md", new byte[] {1}));
+        hub.addCommit("acme/static", repoFiles, "main");
+
+        Path folder = new HubDownloader(settings()).downloadModel("acme/static", null, null, null);
+
+        assertFalse(Files.exists(folder.resolve("README.md")));
+        try (SentenceTransformer m = SentenceTransformer.load(folder)) {
+            assertArrayEquals(new float[] {(7592 + 2088) / 2f, 7592 + 2088, 1}, m.encode("hello world"), 1e-3f);
+        }
+        assertEquals(folder, new HubDownloader(settings().withOffline(true)).downloadModel("acme/static", null, null,
+                null));
     }
 
     @Test
