@@ -96,6 +96,33 @@ class PythonCacheInteropTest {
     }
 
     @Test
+    void pythonUnderstandsSt4jsRefsAndAbsenceMarkers() throws Exception {
+        String repo = "acme/no-st-config";
+        Map<String, byte[]> files = new java.util.HashMap<>(FakeHub.readFolder(
+                EmbeddedModels.materialize(EmbeddedModels.find(REPO).orElseThrow())));
+        files.remove("config_sentence_transformers.json");
+        String c = hub.addCommit(repo, files, "main");
+        HubSettings s = HubSettings.resolve(cache, null, false, Environment.of(Map.of("HF_ENDPOINT", hub.url())))
+                .withProgress(false);
+        Path folder = new HubDownloader(s).downloadModel(repo, null, null, null);
+        hub.clearRequests();
+
+        Result r = python("""
+                import sys
+                from huggingface_hub import try_to_load_from_cache, snapshot_download
+                from huggingface_hub.file_download import _CACHED_NO_EXIST
+                print(try_to_load_from_cache("%s", "config_sentence_transformers.json", cache_dir=sys.argv[1])
+                      is _CACHED_NO_EXIST)
+                print(snapshot_download("%s", cache_dir=sys.argv[1], local_files_only=True))
+                """.formatted(repo, repo), cache.toString());
+
+        assertEquals(0, r.exitCode(), r.output());
+        assertEquals(List.of("True", folder.toString()), r.output().strip().lines().toList());
+        assertEquals(cache.resolve("models--acme--no-st-config/snapshots/" + c), folder);
+        assertEquals(List.of(), hub.requests());
+    }
+
+    @Test
     void st4jLoadsWhatPythonDownloadedWithoutNetwork() throws Exception {
         Result r = python("""
                 import sys
