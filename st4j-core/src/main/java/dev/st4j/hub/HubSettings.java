@@ -67,7 +67,9 @@ public record HubSettings(
      *       {@code $HF_HOME/token} (where {@code hf auth login} writes it);</li>
      *   <li>offline: {@code localFilesOnly}, or {@code HF_HUB_OFFLINE} / {@code TRANSFORMERS_OFFLINE} set to
      *       1/ON/YES/TRUE;</li>
-     *   <li>endpoint: {@code HF_ENDPOINT}, else {@value #DEFAULT_ENDPOINT}.</li>
+     *   <li>endpoint: {@code HF_ENDPOINT}, else {@value #DEFAULT_ENDPOINT};</li>
+     *   <li>timeouts: connect {@code HF_HUB_ETAG_TIMEOUT} (default 10 s), read stall {@code HF_HUB_DOWNLOAD_TIMEOUT}
+     *       (default 30 s), in seconds as huggingface_hub reads them.</li>
      * </ul>
      */
     public static HubSettings resolve(Path cacheFolder, String token, boolean localFilesOnly, Environment env) {
@@ -77,7 +79,8 @@ public record HubSettings(
                 || isTrue(env.get("TRANSFORMERS_OFFLINE"));
         return new HubSettings(cache, endpoint == null ? DEFAULT_ENDPOINT : endpoint,
                 token != null && !token.isBlank() ? token : tokenFromEnvironment(env), offline,
-                interactive(), Duration.ofSeconds(10), Duration.ofSeconds(30), 5, Duration.ofMillis(500));
+                interactive(), seconds(env, "HF_HUB_ETAG_TIMEOUT", 10), seconds(env, "HF_HUB_DOWNLOAD_TIMEOUT", 30), 5,
+                Duration.ofMillis(500));
     }
 
     /** Settings from the process environment alone. */
@@ -141,6 +144,16 @@ public record HubSettings(
             return (Boolean) java.io.Console.class.getMethod("isTerminal").invoke(console);
         } catch (ReflectiveOperationException e) {
             return true;
+        }
+    }
+
+    private static Duration seconds(Environment env, String name, long fallback) {
+        String v = env.nonBlank(name);
+        try {
+            double secs = v == null ? fallback : Double.parseDouble(v.trim());
+            return secs > 0 ? Duration.ofMillis((long) (secs * 1000)) : Duration.ofSeconds(fallback);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " must be a number of seconds, got '" + v + "'");
         }
     }
 

@@ -76,6 +76,14 @@ class HubSettingsTest {
     }
 
     @Test
+    void timeoutsFollowHuggingfaceHubsVariables() {
+        assertEquals(java.time.Duration.ofSeconds(10), resolve(Map.of()).connectTimeout());
+        HubSettings s = resolve(Map.of("HF_HUB_ETAG_TIMEOUT", "2.5", "HF_HUB_DOWNLOAD_TIMEOUT", "60"));
+        assertEquals(java.time.Duration.ofMillis(2500), s.connectTimeout());
+        assertEquals(java.time.Duration.ofSeconds(60), s.readTimeout());
+    }
+
+    @Test
     void theTokenNeverAppearsInToString() {
         assertFalse(resolve(null, "hf_secret", false, Map.of()).toString().contains("hf_secret"));
     }
