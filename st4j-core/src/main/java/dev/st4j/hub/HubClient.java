@@ -175,7 +175,8 @@ final class HubClient implements AutoCloseable {
             LongConsumer progress) throws IOException, InterruptedException {
         URI url = start;
         for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
-            HttpRequest.Builder rb = request(url).GET();
+            // Identity encoding: the bytes on disk must be the bytes the ETag names.
+            HttpRequest.Builder rb = request(url).GET().header("Accept-Encoding", "identity");
             if (offset > 0) {
                 rb.header("Range", "bytes=" + offset + "-");
             }
