@@ -22,18 +22,31 @@ final class ScalarKernels implements Kernels {
 
     @Override
     public void matmul(Parallel parallel, float[] x, int rows, WeightMatrix w, float[] bias, float[] out) {
-        TiledMatmul.run(parallel, x, rows, w, bias, out, this::tile);
+        TiledMatmul.run(parallel, x, rows, w, bias, out, TILE);
     }
 
-    private void tile(float[] x, int rowStart, int rowEnd, float[] tile, int tileRows, int k, float[] out, int n,
-            int c0, float[] bias) {
-        for (int r = rowStart; r < rowEnd; r++) {
-            for (int j = 0; j < tileRows; j++) {
-                float b = bias == null ? 0f : bias[c0 + j];
-                out[r * n + c0 + j] = b + dot(x, r * k, tile, j * k, k);
+    private static final TiledMatmul.Tile TILE = new TiledMatmul.Tile() {
+        @Override
+        public int columns() {
+            return 16;
+        }
+
+        @Override
+        public void compute(float[] x, int rowStart, int rowEnd, int k, float[] packed, float[] bias, float[] out,
+                int n, int c0, int valid) {
+            float[] acc = new float[16];
+            for (int r = rowStart; r < rowEnd; r++) {
+                System.arraycopy(bias, 0, acc, 0, 16);
+                for (int i = 0; i < k; i++) {
+                    float xv = x[r * k + i];
+                    for (int j = 0; j < 16; j++) {
+                        acc[j] = Math.fma(xv, packed[i * 16 + j], acc[j]);
+                    }
+                }
+                System.arraycopy(acc, 0, out, r * n + c0, valid);
             }
         }
-    }
+    };
 
     @Override
     public void softmax(float[] x, int off, int n) {

@@ -2,24 +2,35 @@ package dev.st4j.engine.kernels;
 
 /**
  * The blocking and threading of {@link Kernels#matmul}, shared by both implementations, which supply only the
- * inner tile. The output is cut into {@value #ROW_BLOCK} x {@value #COL_BLOCK} tasks; a task widens its
- * {@value #COL_BLOCK} weight rows into a per-thread tile (small enough for L2) and reuses it while the following
- * tasks of the same column block walk down the rows of {@code x}.
+ * inner tile. The output is cut into tasks of {@value #ROW_BLOCK} rows by {@link Tile#columns()} columns. A task
+ * packs its weight rows transposed ({@code packed[i * columns + j] = w[c0 + j, i]}, zero-padded) into a per-thread
+ * buffer that fits L2, and keeps it while the following tasks of the same column block walk down the rows of
+ * {@code x}. The transposed tile lets the inner loop broadcast one element of {@code x} against a vector of
+ * adjacent outputs: no horizontal sums, and each output accumulates over {@code i} in order, as the scalar loop
+ * does.
  */
 final class TiledMatmul {
-    static final int ROW_BLOCK = 64;
-    static final int COL_BLOCK = 32;
+    /** A multiple of the vector kernel's six rows, so only the last block of a matmul has a remainder. */
+    static final int ROW_BLOCK = 72;
 
-    /** Computes {@code out[r, c0 + j] = bias[c0 + j] + dot(x[r, :], tile[j, :])} for a block. */
-    @FunctionalInterface
+    /** The inner kernel of one task. */
     interface Tile {
-        void compute(float[] x, int rowStart, int rowEnd, float[] tile, int tileRows, int k, float[] out, int n,
-                int c0, float[] bias);
+        /** Output columns per task (weight rows per packed tile). */
+        int columns();
+
+        /**
+         * {@code out[r, c0 + j] = bias[j] + sum_i x[r, i] * packed[i * columns() + j]} for rows
+         * {@code [rowStart, rowEnd)} and {@code j < valid}.
+         */
+        void compute(float[] x, int rowStart, int rowEnd, int k, float[] packed, float[] bias, float[] out, int n,
+                int c0, int valid);
     }
 
-    /** Per-thread scratch: the widened weight tile and which block of which call it holds. */
+    /** Per-thread scratch: the packed tile and which block of which call it holds. */
     private static final class Scratch {
-        float[] tile = new float[0];
+        float[] rows = new float[0];
+        float[] packed = new float[0];
+        float[] bias = new float[0];
         Object call;
         int colBlock = -1;
     }
@@ -35,27 +46,49 @@ final class TiledMatmul {
             throw new IllegalArgumentException("matmul shapes: x " + x.length + " floats for [" + rows + ", " + k
                     + "], out " + out.length + " for [" + rows + ", " + n + "]");
         }
+        int cb = tile.columns();
         int rowBlocks = (rows + ROW_BLOCK - 1) / ROW_BLOCK;
-        int colBlocks = (n + COL_BLOCK - 1) / COL_BLOCK;
+        int colBlocks = (n + cb - 1) / cb;
         Object call = new Object();
         parallel.forEach(rowBlocks * colBlocks, task -> {
-            int cb = task / rowBlocks;
+            int block = task / rowBlocks;
             int rb = task % rowBlocks;
-            int c0 = cb * COL_BLOCK;
-            int tileRows = Math.min(COL_BLOCK, n - c0);
+            int c0 = block * cb;
+            int valid = Math.min(cb, n - c0);
             Scratch s = SCRATCH.get();
-            if (s.call != call || s.colBlock != cb) {
-                if (s.tile.length < COL_BLOCK * k) {
-                    s.tile = new float[COL_BLOCK * k];
-                }
-                w.readRows(c0, tileRows, s.tile, 0);
+            if (s.call != call || s.colBlock != block) {
+                pack(w, bias, c0, valid, cb, k, s);
                 s.call = call;
-                s.colBlock = cb;
+                s.colBlock = block;
             }
             int r0 = rb * ROW_BLOCK;
-            tile.compute(x, r0, Math.min(rows, r0 + ROW_BLOCK), s.tile, tileRows, k, out, n, c0, bias);
+            tile.compute(x, r0, Math.min(rows, r0 + ROW_BLOCK), k, s.packed, s.bias, out, n, c0, valid);
         });
         // Drop the reference to this call so the scratch does not pin it.
         SCRATCH.get().call = null;
+    }
+
+    private static void pack(WeightMatrix w, float[] bias, int c0, int valid, int cb, int k, Scratch s) {
+        if (s.packed.length < cb * k || s.bias.length < cb) {
+            s.rows = new float[cb * k];
+            s.packed = new float[cb * k];
+            s.bias = new float[cb];
+        }
+        w.readRows(c0, valid, s.rows, 0);
+        float[] rows = s.rows;
+        float[] packed = s.packed;
+        for (int j = 0; j < cb; j++) {
+            if (j < valid) {
+                for (int i = 0; i < k; i++) {
+                    packed[i * cb + j] = rows[j * k + i];
+                }
+                s.bias[j] = bias == null ? 0f : bias[c0 + j];
+            } else {
+                for (int i = 0; i < k; i++) {
+                    packed[i * cb + j] = 0f;
+                }
+                s.bias[j] = 0f;
+            }
+        }
     }
 }
