@@ -2,10 +2,9 @@ package dev.st4j.engine.kernels;
 
 /**
  * The blocking and threading of {@link Kernels#matmul}, shared by both implementations, which supply only the
- * inner tile. The output is cut into tasks of {@value #ROW_BLOCK} rows by {@link Tile#columns()} columns. A task
- * packs its weight rows transposed ({@code packed[i * columns + j] = w[c0 + j, i]}, zero-padded) into a per-thread
- * buffer that fits L2, and keeps it while the following tasks of the same column block walk down the rows of
- * {@code x}. The transposed tile lets the inner loop broadcast one element of {@code x} against a vector of
+ * inner tile. Each task owns {@link Tile#columns()} output columns: it packs those weight rows transposed
+ * ({@code packed[i * columns + j] = w[c0 + j, i]}, zero-padded) into a per-thread buffer that fits L2, then walks
+ * down the rows of {@code x} in blocks of {@value #ROW_BLOCK}. The transposed tile lets the inner loop broadcast one element of {@code x} against a vector of
  * adjacent outputs: no horizontal sums, and each output accumulates over {@code i} in order, as the scalar loop
  * does.
  */
@@ -26,13 +25,11 @@ final class TiledMatmul {
                 int c0, int valid);
     }
 
-    /** Per-thread scratch: the packed tile and which block of which call it holds. */
+    /** Per-thread scratch: the weight rows as read, and packed. */
     private static final class Scratch {
         float[] rows = new float[0];
         float[] packed = new float[0];
         float[] bias = new float[0];
-        Object call;
-        int colBlock = -1;
     }
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
@@ -47,25 +44,18 @@ final class TiledMatmul {
                     + "], out " + out.length + " for [" + rows + ", " + n + "]");
         }
         int cb = tile.columns();
-        int rowBlocks = (rows + ROW_BLOCK - 1) / ROW_BLOCK;
         int colBlocks = (n + cb - 1) / cb;
-        Object call = new Object();
-        parallel.forEach(rowBlocks * colBlocks, task -> {
-            int block = task / rowBlocks;
-            int rb = task % rowBlocks;
+        // One task per column block: its weights are packed once per call, then every row block of x runs
+        // against them. A few dozen tasks still balance well over a handful of threads.
+        parallel.forEach(colBlocks, block -> {
             int c0 = block * cb;
             int valid = Math.min(cb, n - c0);
             Scratch s = SCRATCH.get();
-            if (s.call != call || s.colBlock != block) {
-                pack(w, bias, c0, valid, cb, k, s);
-                s.call = call;
-                s.colBlock = block;
+            pack(w, bias, c0, valid, cb, k, s);
+            for (int r0 = 0; r0 < rows; r0 += ROW_BLOCK) {
+                tile.compute(x, r0, Math.min(rows, r0 + ROW_BLOCK), k, s.packed, s.bias, out, n, c0, valid);
             }
-            int r0 = rb * ROW_BLOCK;
-            tile.compute(x, r0, Math.min(rows, r0 + ROW_BLOCK), k, s.packed, s.bias, out, n, c0, valid);
         });
-        // Drop the reference to this call so the scratch does not pin it.
-        SCRATCH.get().call = null;
     }
 
     private static void pack(WeightMatrix w, float[] bias, int c0, int valid, int cb, int k, Scratch s) {
