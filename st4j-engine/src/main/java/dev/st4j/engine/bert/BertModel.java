@@ -179,39 +179,15 @@ public final class BertModel implements EncoderModel {
 
     /**
      * softmax(q k^T / sqrt(d)) v for each sequence and head, over that sequence's tokens: one task per
-     * (sequence, head), writing its own column slice of {@code context}. The head's keys are first transposed to
-     * {@code [d, len]} (len rounded up to 16 with zeros), so a query's scores build up as {@code d} vector
-     * updates over all keys at once instead of {@code len} short dot products.
+     * (sequence, head), writing its own column slice of {@code context}.
      */
     private void attention(float[] q, float[] k, float[] v, float[] context, int[] offsets, Parallel parallel) {
         int sequences = offsets.length - 1;
         float scale = (float) (1.0 / Math.sqrt(headSize));
-        java.util.Arrays.fill(context, 0f);
         parallel.forEach(sequences * heads, task -> {
             int s = task / heads;
-            int col = (task % heads) * headSize;
-            int start = offsets[s];
-            int len = offsets[s + 1] - start;
-            int padded = (len + 15) & ~15;
-            float[] keysT = new float[headSize * padded];
-            for (int j = 0; j < len; j++) {
-                int kj = (start + j) * hidden + col;
-                for (int d = 0; d < headSize; d++) {
-                    keysT[d * padded + j] = k[kj + d];
-                }
-            }
-            float[] scores = new float[padded];
-            for (int i = 0; i < len; i++) {
-                int qi = (start + i) * hidden + col;
-                java.util.Arrays.fill(scores, 0f);
-                for (int d = 0; d < headSize; d++) {
-                    kernels.axpy(q[qi + d] * scale, keysT, d * padded, scores, 0, padded);
-                }
-                kernels.softmax(scores, 0, len);
-                for (int j = 0; j < len; j++) {
-                    kernels.axpy(scores[j], v, (start + j) * hidden + col, context, qi, headSize);
-                }
-            }
+            int base = offsets[s] * hidden + (task % heads) * headSize;
+            kernels.attention(q, k, v, context, base, hidden, offsets[s + 1] - offsets[s], headSize, scale);
         });
     }
 

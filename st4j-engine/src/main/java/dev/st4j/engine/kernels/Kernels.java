@@ -38,6 +38,14 @@ public interface Kernels {
     /** Exact GELU, {@code x * (1 + erf(x / sqrt 2)) / 2}, in place on {@code x[off, off + n)}. */
     void gelu(float[] x, int off, int n);
 
+    /**
+     * One head of self-attention over one sequence: for each of its {@code len} tokens {@code i},
+     * {@code out[i] = sum_j softmax_j(scale * q[i] . k[j]) v[j]}. Token {@code t}'s head vector (of
+     * {@code headSize} floats) starts at {@code base + t * stride} in all four arrays.
+     */
+    void attention(float[] q, float[] k, float[] v, float[] out, int base, int stride, int len, int headSize,
+            float scale);
+
     /** {@code y[yOff + i] += a * x[xOff + i]} for {@code i < n}. */
     void axpy(float a, float[] x, int xOff, float[] y, int yOff, int n);
 

@@ -101,6 +101,23 @@ final class ScalarKernels implements Kernels {
     }
 
     @Override
+    public void attention(float[] q, float[] k, float[] v, float[] out, int base, int stride, int len,
+            int headSize, float scale) {
+        float[] scores = new float[len];
+        for (int i = 0; i < len; i++) {
+            int qi = base + i * stride;
+            for (int j = 0; j < len; j++) {
+                scores[j] = dot(q, qi, k, base + j * stride, headSize) * scale;
+            }
+            softmax(scores, 0, len);
+            java.util.Arrays.fill(out, qi, qi + headSize, 0f);
+            for (int j = 0; j < len; j++) {
+                axpy(scores[j], v, base + j * stride, out, qi, headSize);
+            }
+        }
+    }
+
+    @Override
     public void axpy(float a, float[] x, int xOff, float[] y, int yOff, int n) {
         for (int i = 0; i < n; i++) {
             y[yOff + i] = Math.fma(a, x[xOff + i], y[yOff + i]);

@@ -250,6 +250,66 @@ final class VectorKernels implements Kernels {
         }
     }
 
+    /**
+     * Keys are transposed to {@code [headSize, len rounded up to L]} (zero-padded) so each query's scores build
+     * up a vector of keys at a time with register accumulators; the weighted sum of values likewise accumulates
+     * in registers, a vector of the head's dimensions at a time.
+     */
+    @Override
+    public void attention(float[] q, float[] k, float[] v, float[] out, int base, int stride, int len,
+            int headSize, float scale) {
+        int padded = (len + L - 1) / L * L;
+        float[] keysT = new float[headSize * padded];
+        for (int j = 0; j < len; j++) {
+            int kj = base + j * stride;
+            for (int d = 0; d < headSize; d++) {
+                keysT[d * padded + j] = k[kj + d];
+            }
+        }
+        float[] scores = new float[padded];
+        int dimBound = S.loopBound(headSize);
+        for (int i = 0; i < len; i++) {
+            int qi = base + i * stride;
+            for (int jb = 0; jb < padded; jb += L) {
+                FloatVector a0 = FloatVector.zero(S);
+                FloatVector a1 = a0;
+                int d = 0;
+                for (; d + 1 < headSize; d += 2) {
+                    a0 = FloatVector.broadcast(S, q[qi + d]).fma(FloatVector.fromArray(S, keysT, d * padded + jb), a0);
+                    a1 = FloatVector.broadcast(S, q[qi + d + 1])
+                            .fma(FloatVector.fromArray(S, keysT, (d + 1) * padded + jb), a1);
+                }
+                if (d < headSize) {
+                    a0 = FloatVector.broadcast(S, q[qi + d]).fma(FloatVector.fromArray(S, keysT, d * padded + jb), a0);
+                }
+                a0.add(a1).mul(scale).intoArray(scores, jb);
+            }
+            softmax(scores, 0, len);
+            int d = 0;
+            for (; d < dimBound; d += L) {
+                FloatVector a0 = FloatVector.zero(S);
+                FloatVector a1 = a0;
+                int j = 0;
+                for (; j + 1 < len; j += 2) {
+                    a0 = FloatVector.broadcast(S, scores[j]).fma(FloatVector.fromArray(S, v, base + j * stride + d), a0);
+                    a1 = FloatVector.broadcast(S, scores[j + 1])
+                            .fma(FloatVector.fromArray(S, v, base + (j + 1) * stride + d), a1);
+                }
+                if (j < len) {
+                    a0 = FloatVector.broadcast(S, scores[j]).fma(FloatVector.fromArray(S, v, base + j * stride + d), a0);
+                }
+                a0.add(a1).intoArray(out, qi + d);
+            }
+            for (; d < headSize; d++) {
+                float sum = 0;
+                for (int j = 0; j < len; j++) {
+                    sum = Math.fma(scores[j], v[base + j * stride + d], sum);
+                }
+                out[qi + d] = sum;
+            }
+        }
+    }
+
     @Override
     public void axpy(float a, float[] x, int xOff, float[] y, int yOff, int n) {
         int bound = S.loopBound(n);

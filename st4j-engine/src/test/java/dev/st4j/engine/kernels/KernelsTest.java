@@ -127,6 +127,25 @@ class KernelsTest {
         assertClose(g1, g2, "gelu");
     }
 
+    @ParameterizedTest
+    @ValueSource(ints = {1, 7, 383, 385})
+    void attentionAgrees(int len) {
+        Random r = new Random(len);
+        for (int headSize : new int[] {32, 7}) {
+            int stride = 3 * headSize + 5;
+            int base = headSize + 2;
+            int size = base + len * stride;
+            float[] q = random(r, size, 1);
+            float[] k = random(r, size, 1);
+            float[] v = random(r, size, 1);
+            float[] a = new float[size];
+            float[] b = new float[size];
+            SCALAR.attention(q, k, v, a, base, stride, len, headSize, 0.3f);
+            VECTOR.attention(q, k, v, b, base, stride, len, headSize, 0.3f);
+            assertClose(a, b, "attention len " + len + " head " + headSize);
+        }
+    }
+
     @Test
     void geluIsExactErfGeluToFloatPrecision() {
         float[] x = new float[2001];
