@@ -11,6 +11,9 @@ import jdk.incubator.vector.VectorSpecies;
 final class VectorKernels implements Kernels {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
+    /** 512-bit vectors come with 32 registers (AVX-512), room for a 12-row matmul kernel. */
+    private static final boolean WIDE_REGISTER_FILE = S.vectorBitSize() >= 512
+            && !"false".equals(System.getProperty("st4j.wideKernel"));
     private static final FloatVector ONE = FloatVector.broadcast(S, 1f);
 
     private VectorKernels() {}
@@ -72,6 +75,11 @@ final class VectorKernels implements Kernels {
             FloatVector b1 = FloatVector.fromArray(S, bias, L);
             int r = rowStart;
             if (valid == CB) {
+                if (WIDE_REGISTER_FILE) {
+                    for (; r + 12 <= rowEnd; r += 12) {
+                        rows12(x, r, k, packed, bias, out, n, c0);
+                    }
+                }
                 for (; r + 6 <= rowEnd; r += 6) {
                     rows6(x, r, k, packed, bias, out, n, c0);
                 }
@@ -98,6 +106,103 @@ final class VectorKernels implements Kernels {
         }
 
     };
+
+    /** Twelve rows: 24 accumulators, for CPUs with 32 vector registers (AVX-512). */
+    private static void rows12(float[] x, int r, int k, float[] packed, float[] bias, float[] out, int n, int c0) {
+        final int cb = 2 * L;
+        FloatVector b0 = FloatVector.fromArray(S, bias, 0);
+        FloatVector b1 = FloatVector.fromArray(S, bias, L);
+        FloatVector a00 = b0, a01 = b1;
+        FloatVector a10 = b0, a11 = b1;
+        FloatVector a20 = b0, a21 = b1;
+        FloatVector a30 = b0, a31 = b1;
+        FloatVector a40 = b0, a41 = b1;
+        FloatVector a50 = b0, a51 = b1;
+        FloatVector a60 = b0, a61 = b1;
+        FloatVector a70 = b0, a71 = b1;
+        FloatVector a80 = b0, a81 = b1;
+        FloatVector a90 = b0, a91 = b1;
+        FloatVector a100 = b0, a101 = b1;
+        FloatVector a110 = b0, a111 = b1;
+        int x0 = r * k;
+        int x1 = x0 + k;
+        int x2 = x1 + k;
+        int x3 = x2 + k;
+        int x4 = x3 + k;
+        int x5 = x4 + k;
+        int x6 = x5 + k;
+        int x7 = x6 + k;
+        int x8 = x7 + k;
+        int x9 = x8 + k;
+        int x10 = x9 + k;
+        int x11 = x10 + k;
+        for (int i = 0; i < k; i++) {
+            FloatVector w0 = FloatVector.fromArray(S, packed, i * cb);
+            FloatVector w1 = FloatVector.fromArray(S, packed, i * cb + L);
+            FloatVector u;
+            u = FloatVector.broadcast(S, x[x0 + i]);
+            a00 = u.fma(w0, a00);
+            a01 = u.fma(w1, a01);
+            u = FloatVector.broadcast(S, x[x1 + i]);
+            a10 = u.fma(w0, a10);
+            a11 = u.fma(w1, a11);
+            u = FloatVector.broadcast(S, x[x2 + i]);
+            a20 = u.fma(w0, a20);
+            a21 = u.fma(w1, a21);
+            u = FloatVector.broadcast(S, x[x3 + i]);
+            a30 = u.fma(w0, a30);
+            a31 = u.fma(w1, a31);
+            u = FloatVector.broadcast(S, x[x4 + i]);
+            a40 = u.fma(w0, a40);
+            a41 = u.fma(w1, a41);
+            u = FloatVector.broadcast(S, x[x5 + i]);
+            a50 = u.fma(w0, a50);
+            a51 = u.fma(w1, a51);
+            u = FloatVector.broadcast(S, x[x6 + i]);
+            a60 = u.fma(w0, a60);
+            a61 = u.fma(w1, a61);
+            u = FloatVector.broadcast(S, x[x7 + i]);
+            a70 = u.fma(w0, a70);
+            a71 = u.fma(w1, a71);
+            u = FloatVector.broadcast(S, x[x8 + i]);
+            a80 = u.fma(w0, a80);
+            a81 = u.fma(w1, a81);
+            u = FloatVector.broadcast(S, x[x9 + i]);
+            a90 = u.fma(w0, a90);
+            a91 = u.fma(w1, a91);
+            u = FloatVector.broadcast(S, x[x10 + i]);
+            a100 = u.fma(w0, a100);
+            a101 = u.fma(w1, a101);
+            u = FloatVector.broadcast(S, x[x11 + i]);
+            a110 = u.fma(w0, a110);
+            a111 = u.fma(w1, a111);
+        }
+        int o = r * n + c0;
+        a00.intoArray(out, o + 0 * n);
+        a01.intoArray(out, o + 0 * n + L);
+        a10.intoArray(out, o + 1 * n);
+        a11.intoArray(out, o + 1 * n + L);
+        a20.intoArray(out, o + 2 * n);
+        a21.intoArray(out, o + 2 * n + L);
+        a30.intoArray(out, o + 3 * n);
+        a31.intoArray(out, o + 3 * n + L);
+        a40.intoArray(out, o + 4 * n);
+        a41.intoArray(out, o + 4 * n + L);
+        a50.intoArray(out, o + 5 * n);
+        a51.intoArray(out, o + 5 * n + L);
+        a60.intoArray(out, o + 6 * n);
+        a61.intoArray(out, o + 6 * n + L);
+        a70.intoArray(out, o + 7 * n);
+        a71.intoArray(out, o + 7 * n + L);
+        a80.intoArray(out, o + 8 * n);
+        a81.intoArray(out, o + 8 * n + L);
+        a90.intoArray(out, o + 9 * n);
+        a91.intoArray(out, o + 9 * n + L);
+        a100.intoArray(out, o + 10 * n);
+        a101.intoArray(out, o + 10 * n + L);
+        a110.intoArray(out, o + 11 * n);
+        a111.intoArray(out, o + 11 * n + L);
+    }
 
     private static void rows6(float[] x, int r, int k, float[] packed, float[] bias, float[] out, int n, int c0) {
             final int CB = 2 * L;
