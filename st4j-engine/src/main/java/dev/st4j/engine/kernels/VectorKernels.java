@@ -15,6 +15,16 @@ final class VectorKernels implements Kernels {
     private static final boolean WIDE_REGISTER_FILE = S.vectorBitSize() >= 512
             && !"false".equals(System.getProperty("st4j.wideKernel"));
     private static final FloatVector ONE = FloatVector.broadcast(S, 1f);
+    private static final FloatVector P0 = FloatVector.broadcast(S, (float) Erf.P[0]);
+    private static final FloatVector P1 = FloatVector.broadcast(S, (float) Erf.P[1]);
+    private static final FloatVector P2 = FloatVector.broadcast(S, (float) Erf.P[2]);
+    private static final FloatVector P3 = FloatVector.broadcast(S, (float) Erf.P[3]);
+    private static final FloatVector P4 = FloatVector.broadcast(S, (float) Erf.P[4]);
+    private static final FloatVector P5 = FloatVector.broadcast(S, (float) Erf.P[5]);
+    private static final FloatVector P6 = FloatVector.broadcast(S, (float) Erf.P[6]);
+    private static final FloatVector P7 = FloatVector.broadcast(S, (float) Erf.P[7]);
+    private static final FloatVector P8 = FloatVector.broadcast(S, (float) Erf.P[8]);
+    private static final FloatVector P9 = FloatVector.broadcast(S, (float) Erf.P[9]);
 
     private VectorKernels() {}
 
@@ -341,10 +351,9 @@ final class VectorKernels implements Kernels {
             FloatVector v = FloatVector.fromArray(S, x, off + i);
             FloatVector z = v.abs().mul((float) Erf.FRAC_1_SQRT_2);
             FloatVector t = ONE.div(z.fma(0.5f, 1f));
-            FloatVector p = FloatVector.broadcast(S, (float) Erf.P[Erf.P.length - 1]);
-            for (int c = Erf.P.length - 2; c >= 0; c--) {
-                p = p.fma(t, FloatVector.broadcast(S, (float) Erf.P[c]));
-            }
+            // P(t) by Horner, unrolled: a loop here would carry vectors through a phi and defeat intrinsics.
+            FloatVector p = t.fma(P9, P8).fma(t, P7).fma(t, P6).fma(t, P5).fma(t, P4).fma(t, P3).fma(t, P2)
+                    .fma(t, P1).fma(t, P0);
             FloatVector erfc = t.mul(z.mul(z).neg().add(p).lanewise(VectorOperators.EXP));
             // x < 0: x * erfc / 2; x >= 0: x * (2 - erfc) / 2
             FloatVector factor = erfc.neg().add(2f).blend(erfc, v.compare(VectorOperators.LT, 0f));
@@ -356,9 +365,9 @@ final class VectorKernels implements Kernels {
     }
 
     /**
-     * Keys are transposed to {@code [headSize, len rounded up to L]} (zero-padded) so each query's scores build
-     * up a vector of keys at a time with register accumulators; the weighted sum of values likewise accumulates
-     * in registers, a vector of the head's dimensions at a time.
+     * Keys are transposed to {@code [headSize, len rounded up to L]} (zero-padded) so scores build up a vector of
+     * keys at a time in registers; the weighted sum of values likewise accumulates in registers, a vector of the
+     * head's dimensions at a time. Queries go four at a time so each loaded key or value vector feeds four FMAs.
      */
     @Override
     public void attention(float[] q, float[] k, float[] v, float[] out, int base, int stride, int len,
@@ -371,47 +380,89 @@ final class VectorKernels implements Kernels {
                 keysT[d * padded + j] = k[kj + d];
             }
         }
-        float[] scores = new float[padded];
-        int dimBound = S.loopBound(headSize);
-        for (int i = 0; i < len; i++) {
-            int qi = base + i * stride;
+        float[] scores = new float[4 * padded];
+        int i = 0;
+        for (; i + 4 <= len; i += 4) {
+            int q0 = base + i * stride;
+            int q1 = q0 + stride;
+            int q2 = q1 + stride;
+            int q3 = q2 + stride;
             for (int jb = 0; jb < padded; jb += L) {
                 FloatVector a0 = FloatVector.zero(S);
                 FloatVector a1 = a0;
-                int d = 0;
-                for (; d + 1 < headSize; d += 2) {
-                    a0 = FloatVector.broadcast(S, q[qi + d]).fma(FloatVector.fromArray(S, keysT, d * padded + jb), a0);
-                    a1 = FloatVector.broadcast(S, q[qi + d + 1])
-                            .fma(FloatVector.fromArray(S, keysT, (d + 1) * padded + jb), a1);
+                FloatVector a2 = a0;
+                FloatVector a3 = a0;
+                for (int d = 0; d < headSize; d++) {
+                    FloatVector kv = FloatVector.fromArray(S, keysT, d * padded + jb);
+                    a0 = FloatVector.broadcast(S, q[q0 + d]).fma(kv, a0);
+                    a1 = FloatVector.broadcast(S, q[q1 + d]).fma(kv, a1);
+                    a2 = FloatVector.broadcast(S, q[q2 + d]).fma(kv, a2);
+                    a3 = FloatVector.broadcast(S, q[q3 + d]).fma(kv, a3);
                 }
-                if (d < headSize) {
-                    a0 = FloatVector.broadcast(S, q[qi + d]).fma(FloatVector.fromArray(S, keysT, d * padded + jb), a0);
-                }
-                a0.add(a1).mul(scale).intoArray(scores, jb);
+                a0.mul(scale).intoArray(scores, jb);
+                a1.mul(scale).intoArray(scores, padded + jb);
+                a2.mul(scale).intoArray(scores, 2 * padded + jb);
+                a3.mul(scale).intoArray(scores, 3 * padded + jb);
             }
-            softmax(scores, 0, len);
+            for (int r = 0; r < 4; r++) {
+                // Padding keys get -inf, so softmax runs over whole vectors and gives them weight 0.
+                java.util.Arrays.fill(scores, r * padded + len, (r + 1) * padded, Float.NEGATIVE_INFINITY);
+                softmax(scores, r * padded, padded);
+            }
             int d = 0;
-            for (; d < dimBound; d += L) {
+            for (; d + L <= headSize; d += L) {
                 FloatVector a0 = FloatVector.zero(S);
                 FloatVector a1 = a0;
-                int j = 0;
-                for (; j + 1 < len; j += 2) {
-                    a0 = FloatVector.broadcast(S, scores[j]).fma(FloatVector.fromArray(S, v, base + j * stride + d), a0);
-                    a1 = FloatVector.broadcast(S, scores[j + 1])
-                            .fma(FloatVector.fromArray(S, v, base + (j + 1) * stride + d), a1);
-                }
-                if (j < len) {
-                    a0 = FloatVector.broadcast(S, scores[j]).fma(FloatVector.fromArray(S, v, base + j * stride + d), a0);
-                }
-                a0.add(a1).intoArray(out, qi + d);
-            }
-            for (; d < headSize; d++) {
-                float sum = 0;
+                FloatVector a2 = a0;
+                FloatVector a3 = a0;
                 for (int j = 0; j < len; j++) {
-                    sum = Math.fma(scores[j], v[base + j * stride + d], sum);
+                    FloatVector vv = FloatVector.fromArray(S, v, base + j * stride + d);
+                    a0 = FloatVector.broadcast(S, scores[j]).fma(vv, a0);
+                    a1 = FloatVector.broadcast(S, scores[padded + j]).fma(vv, a1);
+                    a2 = FloatVector.broadcast(S, scores[2 * padded + j]).fma(vv, a2);
+                    a3 = FloatVector.broadcast(S, scores[3 * padded + j]).fma(vv, a3);
                 }
-                out[qi + d] = sum;
+                a0.intoArray(out, q0 + d);
+                a1.intoArray(out, q1 + d);
+                a2.intoArray(out, q2 + d);
+                a3.intoArray(out, q3 + d);
             }
+            for (int r = 0; r < 4; r++) {
+                weightedValuesTail(scores, r * padded, v, base, stride, len, d, headSize, out, q0 + r * stride);
+            }
+        }
+        for (; i < len; i++) {
+            int qi = base + i * stride;
+            for (int jb = 0; jb < padded; jb += L) {
+                FloatVector a0 = FloatVector.zero(S);
+                for (int d = 0; d < headSize; d++) {
+                    a0 = FloatVector.broadcast(S, q[qi + d]).fma(FloatVector.fromArray(S, keysT, d * padded + jb), a0);
+                }
+                a0.mul(scale).intoArray(scores, jb);
+            }
+            java.util.Arrays.fill(scores, len, padded, Float.NEGATIVE_INFINITY);
+            softmax(scores, 0, padded);
+            int d = 0;
+            for (; d + L <= headSize; d += L) {
+                FloatVector a0 = FloatVector.zero(S);
+                for (int j = 0; j < len; j++) {
+                    a0 = FloatVector.broadcast(S, scores[j]).fma(FloatVector.fromArray(S, v, base + j * stride + d), a0);
+                }
+                a0.intoArray(out, qi + d);
+            }
+            weightedValuesTail(scores, 0, v, base, stride, len, d, headSize, out, qi);
+        }
+    }
+
+    /** The head dimensions {@code [from, headSize)} that do not fill a vector. */
+    private static void weightedValuesTail(float[] scores, int sOff, float[] v, int base, int stride, int len,
+            int from, int headSize, float[] out, int outOff) {
+        for (int d = from; d < headSize; d++) {
+            float sum = 0;
+            for (int j = 0; j < len; j++) {
+                sum = Math.fma(scores[sOff + j], v[base + j * stride + d], sum);
+            }
+            out[outOff + d] = sum;
         }
     }
 
