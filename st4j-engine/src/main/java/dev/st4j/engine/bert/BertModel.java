@@ -43,11 +43,12 @@ public final class BertModel implements EncoderModel {
     private final float[] embBeta;
     private final List<Layer> layers;
 
-    /** One encoder block's weights. Matrices are {@code [out, in]}, as PyTorch's Linear stores them. */
+    /**
+     * One encoder block's weights. Matrices are {@code [out, in]}, as PyTorch's Linear stores them; query, key and
+     * value are stacked into one {@code [3 * hidden, hidden]} matrix, since they read the same input.
+     */
     private record Layer(
-            WeightMatrix query, float[] queryBias,
-            WeightMatrix key, float[] keyBias,
-            WeightMatrix value, float[] valueBias,
+            WeightMatrix qkv, float[] qkvBias,
             WeightMatrix attnOut, float[] attnOutBias, float[] attnGamma, float[] attnBeta,
             WeightMatrix up, float[] upBias,
             WeightMatrix down, float[] downBias, float[] outGamma, float[] outBeta) {}
@@ -73,13 +74,12 @@ public final class BertModel implements EncoderModel {
         List<Layer> list = new ArrayList<>();
         for (int i = 0; i < c.layers; i++) {
             String p = "encoder.layer." + i + ".";
+            String a = p + "attention.self.";
             list.add(new Layer(
-                    w.matrix(p + "attention.self.query.weight", hidden, hidden),
-                    w.vector(p + "attention.self.query.bias", hidden),
-                    w.matrix(p + "attention.self.key.weight", hidden, hidden),
-                    w.vector(p + "attention.self.key.bias", hidden),
-                    w.matrix(p + "attention.self.value.weight", hidden, hidden),
-                    w.vector(p + "attention.self.value.bias", hidden),
+                    WeightMatrix.stack(w.matrix(a + "query.weight", hidden, hidden),
+                            w.matrix(a + "key.weight", hidden, hidden), w.matrix(a + "value.weight", hidden, hidden)),
+                    concat(w.vector(a + "query.bias", hidden), w.vector(a + "key.bias", hidden),
+                            w.vector(a + "value.bias", hidden)),
                     w.matrix(p + "attention.output.dense.weight", hidden, hidden),
                     w.vector(p + "attention.output.dense.bias", hidden),
                     w.vector(p + "attention.output.LayerNorm.weight", hidden),
@@ -92,6 +92,16 @@ public final class BertModel implements EncoderModel {
                     w.vector(p + "output.LayerNorm.bias", hidden)));
         }
         this.layers = List.copyOf(list);
+    }
+
+    private static float[] concat(float[]... parts) {
+        float[] out = new float[java.util.Arrays.stream(parts).mapToInt(p -> p.length).sum()];
+        int at = 0;
+        for (float[] p : parts) {
+            System.arraycopy(p, 0, out, at, p.length);
+            at += p.length;
+        }
+        return out;
     }
 
     /**
@@ -130,23 +140,18 @@ public final class BertModel implements EncoderModel {
         }
         int tokens = offsets[batchSize];
         float[] x = embed(batch, offsets, parallel);
-        float[] q = new float[tokens * hidden];
-        float[] k = new float[tokens * hidden];
-        float[] v = new float[tokens * hidden];
+        float[] qkv = new float[tokens * 3 * hidden];
         float[] context = new float[tokens * hidden];
         float[] y = new float[tokens * hidden];
         float[] inner = new float[tokens * intermediate];
         for (Layer layer : layers) {
             // Self-attention, then out-projection + residual + LayerNorm.
-            kernels.matmul(parallel, x, tokens, layer.query, layer.queryBias, q);
-            kernels.matmul(parallel, x, tokens, layer.key, layer.keyBias, k);
-            kernels.matmul(parallel, x, tokens, layer.value, layer.valueBias, v);
-            attention(q, k, v, context, offsets, parallel);
+            kernels.matmul(parallel, x, tokens, layer.qkv, layer.qkvBias, qkv);
+            attention(qkv, context, offsets, parallel);
             kernels.matmul(parallel, context, tokens, layer.attnOut, layer.attnOutBias, y);
             addLayerNorm(y, x, tokens, layer.attnGamma, layer.attnBeta, parallel);
             // Feed-forward: up-projection, GELU, down-projection + residual + LayerNorm.
-            kernels.matmul(parallel, y, tokens, layer.up, layer.upBias, inner);
-            gelu(inner, tokens, parallel);
+            kernels.matmulGelu(parallel, y, tokens, layer.up, layer.upBias, inner);
             kernels.matmul(parallel, inner, tokens, layer.down, layer.downBias, x);
             addLayerNorm(x, y, tokens, layer.outGamma, layer.outBeta, parallel);
         }
@@ -179,15 +184,19 @@ public final class BertModel implements EncoderModel {
 
     /**
      * softmax(q k^T / sqrt(d)) v for each sequence and head, over that sequence's tokens: one task per
-     * (sequence, head), writing its own column slice of {@code context}.
+     * (sequence, head), writing its own column slice of {@code context}. Row {@code t} of {@code qkv} holds token
+     * {@code t}'s query, key and value side by side.
      */
-    private void attention(float[] q, float[] k, float[] v, float[] context, int[] offsets, Parallel parallel) {
+    private void attention(float[] qkv, float[] context, int[] offsets, Parallel parallel) {
         int sequences = offsets.length - 1;
         float scale = (float) (1.0 / Math.sqrt(headSize));
+        int stride = 3 * hidden;
         parallel.forEach(sequences * heads, task -> {
             int s = task / heads;
-            int base = offsets[s] * hidden + (task % heads) * headSize;
-            kernels.attention(q, k, v, context, base, hidden, offsets[s + 1] - offsets[s], headSize, scale);
+            int col = (task % heads) * headSize;
+            int q = offsets[s] * stride + col;
+            kernels.attention(qkv, stride, q, q + hidden, q + 2 * hidden, offsets[s + 1] - offsets[s], headSize,
+                    scale, context, offsets[s] * hidden + col, hidden);
         });
     }
 
@@ -201,13 +210,6 @@ public final class BertModel implements EncoderModel {
             for (int r = t * ROWS_PER_TASK; r < end; r++) {
                 kernels.addLayerNorm(x, r * hidden, residual, hidden, gamma, beta, eps);
             }
-        });
-    }
-
-    private void gelu(float[] inner, int tokens, Parallel parallel) {
-        parallel.forEach((tokens + ROWS_PER_TASK - 1) / ROWS_PER_TASK, t -> {
-            int end = Math.min(tokens, (t + 1) * ROWS_PER_TASK);
-            kernels.gelu(inner, t * ROWS_PER_TASK * intermediate, (end - t * ROWS_PER_TASK) * intermediate);
         });
     }
 

@@ -26,6 +26,12 @@ public interface Kernels {
      */
     void matmul(Parallel parallel, float[] x, int rows, WeightMatrix w, float[] bias, float[] out);
 
+    /**
+     * {@link #matmul} followed by {@link #gelu} on the result, applied to each tile while it is still in cache
+     * (a transformer's feed-forward up-projection).
+     */
+    void matmulGelu(Parallel parallel, float[] x, int rows, WeightMatrix w, float[] bias, float[] out);
+
     /** Softmax of {@code x[off, off + n)} in place: max-subtracted exponent, sum and scale in one pass each. */
     void softmax(float[] x, int off, int n);
 
@@ -40,11 +46,12 @@ public interface Kernels {
 
     /**
      * One head of self-attention over one sequence: for each of its {@code len} tokens {@code i},
-     * {@code out[i] = sum_j softmax_j(scale * q[i] . k[j]) v[j]}. Token {@code t}'s head vector (of
-     * {@code headSize} floats) starts at {@code base + t * stride} in all four arrays.
+     * {@code out[i] = sum_j softmax_j(scale * q[i] . k[j]) v[j]}. Token {@code t}'s query, key and value (of
+     * {@code headSize} floats each) start at {@code qOff}, {@code kOff}, {@code vOff} {@code + t * stride} in
+     * {@code qkv}; its output at {@code outOff + t * outStride} in {@code out}.
      */
-    void attention(float[] q, float[] k, float[] v, float[] out, int base, int stride, int len, int headSize,
-            float scale);
+    void attention(float[] qkv, int stride, int qOff, int kOff, int vOff, int len, int headSize, float scale,
+            float[] out, int outOff, int outStride);
 
     /** {@code y[yOff + i] += a * x[xOff + i]} for {@code i < n}. */
     void axpy(float a, float[] x, int xOff, float[] y, int yOff, int n);

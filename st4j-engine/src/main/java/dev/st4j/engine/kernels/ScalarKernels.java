@@ -22,7 +22,12 @@ final class ScalarKernels implements Kernels {
 
     @Override
     public void matmul(Parallel parallel, float[] x, int rows, WeightMatrix w, float[] bias, float[] out) {
-        TiledMatmul.run(parallel, x, rows, w, bias, out, TILE);
+        TiledMatmul.run(parallel, x, rows, w, bias, out, TILE, null);
+    }
+
+    @Override
+    public void matmulGelu(Parallel parallel, float[] x, int rows, WeightMatrix w, float[] bias, float[] out) {
+        TiledMatmul.run(parallel, x, rows, w, bias, out, TILE, this);
     }
 
     private static final TiledMatmul.Tile TILE = new TiledMatmul.Tile() {
@@ -101,18 +106,19 @@ final class ScalarKernels implements Kernels {
     }
 
     @Override
-    public void attention(float[] q, float[] k, float[] v, float[] out, int base, int stride, int len,
-            int headSize, float scale) {
+    public void attention(float[] qkv, int stride, int qOff, int kOff, int vOff, int len, int headSize,
+            float scale, float[] out, int outOff, int outStride) {
         float[] scores = new float[len];
         for (int i = 0; i < len; i++) {
-            int qi = base + i * stride;
+            int qi = qOff + i * stride;
             for (int j = 0; j < len; j++) {
-                scores[j] = dot(q, qi, k, base + j * stride, headSize) * scale;
+                scores[j] = dot(qkv, qi, qkv, kOff + j * stride, headSize) * scale;
             }
             softmax(scores, 0, len);
-            java.util.Arrays.fill(out, qi, qi + headSize, 0f);
+            int oi = outOff + i * outStride;
+            java.util.Arrays.fill(out, oi, oi + headSize, 0f);
             for (int j = 0; j < len; j++) {
-                axpy(scores[j], v, base + j * stride, out, qi, headSize);
+                axpy(scores[j], qkv, vOff + j * stride, out, oi, headSize);
             }
         }
     }

@@ -36,7 +36,12 @@ final class TiledMatmul {
 
     private TiledMatmul() {}
 
-    static void run(Parallel parallel, float[] x, int rows, WeightMatrix w, float[] bias, float[] out, Tile tile) {
+    /**
+     * Runs the matmul; when {@code geluBy} is not null, applies its GELU to each output tile as soon as it is
+     * computed.
+     */
+    static void run(Parallel parallel, float[] x, int rows, WeightMatrix w, float[] bias, float[] out, Tile tile,
+            Kernels geluBy) {
         int k = w.columns();
         int n = w.rows();
         if ((long) rows * k > x.length || (long) rows * n > out.length || (bias != null && bias.length < n)) {
@@ -53,7 +58,13 @@ final class TiledMatmul {
             Scratch s = SCRATCH.get();
             pack(w, bias, c0, valid, cb, k, s);
             for (int r0 = 0; r0 < rows; r0 += ROW_BLOCK) {
-                tile.compute(x, r0, Math.min(rows, r0 + ROW_BLOCK), k, s.packed, s.bias, out, n, c0, valid);
+                int r1 = Math.min(rows, r0 + ROW_BLOCK);
+                tile.compute(x, r0, r1, k, s.packed, s.bias, out, n, c0, valid);
+                if (geluBy != null) {
+                    for (int r = r0; r < r1; r++) {
+                        geluBy.gelu(out, r * n + c0, valid);
+                    }
+                }
             }
         });
     }

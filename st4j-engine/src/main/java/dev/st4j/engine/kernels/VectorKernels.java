@@ -63,7 +63,12 @@ final class VectorKernels implements Kernels {
 
     @Override
     public void matmul(Parallel parallel, float[] x, int rows, WeightMatrix w, float[] bias, float[] out) {
-        TiledMatmul.run(parallel, x, rows, w, bias, out, TILE);
+        TiledMatmul.run(parallel, x, rows, w, bias, out, TILE, null);
+    }
+
+    @Override
+    public void matmulGelu(Parallel parallel, float[] x, int rows, WeightMatrix w, float[] bias, float[] out) {
+        TiledMatmul.run(parallel, x, rows, w, bias, out, TILE, this);
     }
 
     /**
@@ -370,23 +375,26 @@ final class VectorKernels implements Kernels {
      * head's dimensions at a time. Queries go four at a time so each loaded key or value vector feeds four FMAs.
      */
     @Override
-    public void attention(float[] q, float[] k, float[] v, float[] out, int base, int stride, int len,
-            int headSize, float scale) {
+    public void attention(float[] qkv, int stride, int qOff, int kOff, int vOff, int len, int headSize,
+            float scale, float[] out, int outOff, int outStride) {
+        float[] q = qkv;
+        float[] v = qkv;
         int padded = (len + L - 1) / L * L;
         float[] keysT = new float[headSize * padded];
         for (int j = 0; j < len; j++) {
-            int kj = base + j * stride;
+            int kj = kOff + j * stride;
             for (int d = 0; d < headSize; d++) {
-                keysT[d * padded + j] = k[kj + d];
+                keysT[d * padded + j] = qkv[kj + d];
             }
         }
         float[] scores = new float[4 * padded];
         int i = 0;
         for (; i + 4 <= len; i += 4) {
-            int q0 = base + i * stride;
+            int q0 = qOff + i * stride;
             int q1 = q0 + stride;
             int q2 = q1 + stride;
             int q3 = q2 + stride;
+            int o0 = outOff + i * outStride;
             for (int jb = 0; jb < padded; jb += L) {
                 FloatVector a0 = FloatVector.zero(S);
                 FloatVector a1 = a0;
@@ -416,23 +424,24 @@ final class VectorKernels implements Kernels {
                 FloatVector a2 = a0;
                 FloatVector a3 = a0;
                 for (int j = 0; j < len; j++) {
-                    FloatVector vv = FloatVector.fromArray(S, v, base + j * stride + d);
+                    FloatVector vv = FloatVector.fromArray(S, v, vOff + j * stride + d);
                     a0 = FloatVector.broadcast(S, scores[j]).fma(vv, a0);
                     a1 = FloatVector.broadcast(S, scores[padded + j]).fma(vv, a1);
                     a2 = FloatVector.broadcast(S, scores[2 * padded + j]).fma(vv, a2);
                     a3 = FloatVector.broadcast(S, scores[3 * padded + j]).fma(vv, a3);
                 }
-                a0.intoArray(out, q0 + d);
-                a1.intoArray(out, q1 + d);
-                a2.intoArray(out, q2 + d);
-                a3.intoArray(out, q3 + d);
+                a0.intoArray(out, o0 + d);
+                a1.intoArray(out, o0 + outStride + d);
+                a2.intoArray(out, o0 + 2 * outStride + d);
+                a3.intoArray(out, o0 + 3 * outStride + d);
             }
             for (int r = 0; r < 4; r++) {
-                weightedValuesTail(scores, r * padded, v, base, stride, len, d, headSize, out, q0 + r * stride);
+                weightedValuesTail(scores, r * padded, v, vOff, stride, len, d, headSize, out, o0 + r * outStride);
             }
         }
         for (; i < len; i++) {
-            int qi = base + i * stride;
+            int qi = qOff + i * stride;
+            int oi = outOff + i * outStride;
             for (int jb = 0; jb < padded; jb += L) {
                 FloatVector a0 = FloatVector.zero(S);
                 for (int d = 0; d < headSize; d++) {
@@ -446,21 +455,21 @@ final class VectorKernels implements Kernels {
             for (; d + L <= headSize; d += L) {
                 FloatVector a0 = FloatVector.zero(S);
                 for (int j = 0; j < len; j++) {
-                    a0 = FloatVector.broadcast(S, scores[j]).fma(FloatVector.fromArray(S, v, base + j * stride + d), a0);
+                    a0 = FloatVector.broadcast(S, scores[j]).fma(FloatVector.fromArray(S, v, vOff + j * stride + d), a0);
                 }
-                a0.intoArray(out, qi + d);
+                a0.intoArray(out, oi + d);
             }
-            weightedValuesTail(scores, 0, v, base, stride, len, d, headSize, out, qi);
+            weightedValuesTail(scores, 0, v, vOff, stride, len, d, headSize, out, oi);
         }
     }
 
     /** The head dimensions {@code [from, headSize)} that do not fill a vector. */
-    private static void weightedValuesTail(float[] scores, int sOff, float[] v, int base, int stride, int len,
+    private static void weightedValuesTail(float[] scores, int sOff, float[] v, int vOff, int stride, int len,
             int from, int headSize, float[] out, int outOff) {
         for (int d = from; d < headSize; d++) {
             float sum = 0;
             for (int j = 0; j < len; j++) {
-                sum = Math.fma(scores[sOff + j], v[base + j * stride + d], sum);
+                sum = Math.fma(scores[sOff + j], v[vOff + j * stride + d], sum);
             }
             out[outOff + d] = sum;
         }

@@ -70,7 +70,19 @@ class KernelsTest {
             float[] actual = new float[rows * out];
             k.matmul(PARALLEL, x, rows, WeightMatrix.of(w, out, size), bias, actual);
             assertClose(expected, actual, k.describe() + " matmul " + size);
+            float[] activated = new float[rows * out];
+            k.matmulGelu(PARALLEL, x, rows, WeightMatrix.of(w, out, size), bias, activated);
+            SCALAR.gelu(actual, 0, actual.length);
+            assertClose(actual, activated, k.describe() + " matmulGelu " + size);
         }
+        // Stacked matrices act as one matrix of all their rows.
+        int half = out / 2;
+        WeightMatrix stacked = WeightMatrix.stack(
+                WeightMatrix.of(java.util.Arrays.copyOf(w, half * size), half, size),
+                WeightMatrix.of(java.util.Arrays.copyOfRange(w, half * size, out * size), out - half, size));
+        float[] viaStack = new float[rows * out];
+        VECTOR.matmul(PARALLEL, x, rows, stacked, bias, viaStack);
+        assertClose(expected, viaStack, "stacked matmul " + size);
         // A tall x exercises the six-row vector kernel and its remainder.
         int tall = 75;
         float[] x2 = random(r, tall * size, 1);
@@ -133,15 +145,15 @@ class KernelsTest {
         Random r = new Random(len);
         for (int headSize : new int[] {32, 7}) {
             int stride = 3 * headSize + 5;
-            int base = headSize + 2;
-            int size = base + len * stride;
-            float[] q = random(r, size, 1);
-            float[] k = random(r, size, 1);
-            float[] v = random(r, size, 1);
-            float[] a = new float[size];
-            float[] b = new float[size];
-            SCALAR.attention(q, k, v, a, base, stride, len, headSize, 0.3f);
-            VECTOR.attention(q, k, v, b, base, stride, len, headSize, 0.3f);
+            int base = 2;
+            float[] qkv = random(r, base + len * stride, 1);
+            int outStride = headSize + 3;
+            float[] a = new float[1 + len * outStride];
+            float[] b = new float[1 + len * outStride];
+            SCALAR.attention(qkv, stride, base, base + headSize, base + 2 * headSize, len, headSize, 0.3f, a, 1,
+                    outStride);
+            VECTOR.attention(qkv, stride, base, base + headSize, base + 2 * headSize, len, headSize, 0.3f, b, 1,
+                    outStride);
             assertClose(a, b, "attention len " + len + " head " + headSize);
         }
     }
