@@ -99,7 +99,12 @@ final class VectorKernels implements Kernels {
                     rows6(x, r, k, packed, bias, out, n, c0);
                 }
             }
-            float[] partial = valid == CB ? null : new float[CB];
+            if (r < rowEnd && valid == CB) {
+                remainder(x, r, rowEnd, k, packed, bias, out, n, c0);
+                return;
+            }
+            // A partial column block (output width not a multiple of CB): one row at a time, via a buffer.
+            float[] partial = new float[CB];
             for (; r < rowEnd; r++) {
                 FloatVector a0 = b0;
                 FloatVector a1 = b1;
@@ -109,18 +114,34 @@ final class VectorKernels implements Kernels {
                     a0 = u.fma(FloatVector.fromArray(S, packed, i * CB), a0);
                     a1 = u.fma(FloatVector.fromArray(S, packed, i * CB + L), a1);
                 }
-                if (partial == null) {
-                    a0.intoArray(out, r * n + c0);
-                    a1.intoArray(out, r * n + c0 + L);
-                } else {
-                    a0.intoArray(partial, 0);
-                    a1.intoArray(partial, L);
-                    System.arraycopy(partial, 0, out, r * n + c0, valid);
-                }
+                a0.intoArray(partial, 0);
+                a1.intoArray(partial, L);
+                System.arraycopy(partial, 0, out, r * n + c0, valid);
             }
         }
 
     };
+
+    /**
+     * The last few rows of a matmul (fewer than a kernel's height) copied into a zero-padded block so they run
+     * at full speed: one row at a time would be bound by FMA latency.
+     */
+    private static void remainder(float[] x, int r, int rowEnd, int k, float[] packed, float[] bias, float[] out,
+            int n, int c0) {
+        int rem = rowEnd - r;
+        int height = rem <= 6 ? 6 : 12;
+        float[] xp = new float[height * k];
+        System.arraycopy(x, r * k, xp, 0, rem * k);
+        int cb = 2 * L;
+        float[] op = new float[height * cb];
+        rows6(xp, 0, k, packed, bias, op, cb, 0);
+        if (height == 12) {
+            rows6(xp, 6, k, packed, bias, op, cb, 0);
+        }
+        for (int i = 0; i < rem; i++) {
+            System.arraycopy(op, i * cb, out, (r + i) * n + c0, cb);
+        }
+    }
 
     /** Twelve rows: 24 accumulators, for CPUs with 32 vector registers (AVX-512). */
     private static void rows12(float[] x, int r, int k, float[] packed, float[] bias, float[] out, int n, int c0) {
