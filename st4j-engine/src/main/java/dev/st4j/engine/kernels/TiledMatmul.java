@@ -18,6 +18,24 @@ final class TiledMatmul {
         int columns();
 
         /**
+         * Transposes {@code valid} weight rows of length {@code k} into {@code packed[i * columns() + j]},
+         * zero-padding columns {@code j >= valid}.
+         */
+        default void pack(float[] rows, int valid, int k, float[] packed) {
+            int cb = columns();
+            // Written in order, read with a stride: measured ~20% faster than the other way round.
+            for (int i = 0; i < k; i++) {
+                int o = i * cb;
+                for (int j = 0; j < valid; j++) {
+                    packed[o + j] = rows[j * k + i];
+                }
+                for (int j = valid; j < cb; j++) {
+                    packed[o + j] = 0f;
+                }
+            }
+        }
+
+        /**
          * {@code out[r, c0 + j] = bias[j] + sum_i x[r, i] * packed[i * columns() + j]} for rows
          * {@code [rowStart, rowEnd)} and {@code j < valid}.
          */
@@ -56,7 +74,7 @@ final class TiledMatmul {
             int c0 = block * cb;
             int valid = Math.min(cb, n - c0);
             Scratch s = SCRATCH.get();
-            pack(w, bias, c0, valid, cb, k, s);
+            pack(w, bias, c0, valid, cb, k, s, tile);
             for (int r0 = 0; r0 < rows; r0 += ROW_BLOCK) {
                 int r1 = Math.min(rows, r0 + ROW_BLOCK);
                 tile.compute(x, r0, r1, k, s.packed, s.bias, out, n, c0, valid);
@@ -69,25 +87,15 @@ final class TiledMatmul {
         });
     }
 
-    private static void pack(WeightMatrix w, float[] bias, int c0, int valid, int cb, int k, Scratch s) {
+    private static void pack(WeightMatrix w, float[] bias, int c0, int valid, int cb, int k, Scratch s,
+            Tile tile) {
         if (s.packed.length < cb * k || s.bias.length < cb) {
             s.rows = new float[cb * k];
             s.packed = new float[cb * k];
             s.bias = new float[cb];
         }
         w.readRows(c0, valid, s.rows, 0);
-        float[] rows = s.rows;
-        float[] packed = s.packed;
-        // Written in order, read with a stride: measured ~20% faster than the other way round.
-        for (int i = 0; i < k; i++) {
-            int o = i * cb;
-            for (int j = 0; j < valid; j++) {
-                packed[o + j] = rows[j * k + i];
-            }
-            for (int j = valid; j < cb; j++) {
-                packed[o + j] = 0f;
-            }
-        }
+        tile.pack(s.rows, valid, k, s.packed);
         for (int j = 0; j < cb; j++) {
             s.bias[j] = j < valid && bias != null ? bias[c0 + j] : 0f;
         }
