@@ -139,11 +139,13 @@ public final class BertModel implements EncoderModel {
             offsets[b + 1] = offsets[b] + lengths[b];
         }
         int tokens = offsets[batchSize];
-        float[] x = embed(batch, offsets, parallel);
-        float[] qkv = new float[tokens * 3 * hidden];
-        float[] context = new float[tokens * hidden];
-        float[] y = new float[tokens * hidden];
-        float[] inner = new float[tokens * intermediate];
+        Workspace ws = tokens <= Workspace.MAX_REUSED_TOKENS ? WORKSPACE.get() : new Workspace();
+        float[] x = ws.x = grow(ws.x, tokens * hidden);
+        float[] qkv = ws.qkv = grow(ws.qkv, tokens * 3 * hidden);
+        float[] context = ws.context = grow(ws.context, tokens * hidden);
+        float[] y = ws.y = grow(ws.y, tokens * hidden);
+        float[] inner = ws.inner = grow(ws.inner, tokens * intermediate);
+        embed(batch, offsets, x, parallel);
         for (Layer layer : layers) {
             // Self-attention, then out-projection + residual + LayerNorm.
             kernels.matmul(parallel, x, tokens, layer.qkv, layer.qkvBias, qkv);
@@ -158,10 +160,29 @@ public final class BertModel implements EncoderModel {
         return unpack(x, batch, offsets);
     }
 
-    /** Word + position + token-type embeddings of every real token, then LayerNorm: packed {@code [tokens, h]}. */
-    private float[] embed(TokenBatch batch, int[] offsets, Parallel parallel) {
+    /**
+     * The activations of one forward pass, kept per calling thread so consecutive batches reuse them instead of
+     * allocating (and zeroing) ~12 MB each time. Every step overwrites the part it uses, so stale contents are
+     * harmless; batches above {@link #MAX_REUSED_TOKENS} get a fresh one so a rare huge batch is not retained.
+     */
+    private static final class Workspace {
+        static final int MAX_REUSED_TOKENS = 4096;
+        float[] x = new float[0];
+        float[] qkv = new float[0];
+        float[] context = new float[0];
+        float[] y = new float[0];
+        float[] inner = new float[0];
+    }
+
+    private static final ThreadLocal<Workspace> WORKSPACE = ThreadLocal.withInitial(Workspace::new);
+
+    private static float[] grow(float[] a, int size) {
+        return a.length >= size ? a : new float[size];
+    }
+
+    /** Word + position + token-type embeddings of every real token, then LayerNorm, into packed {@code x}. */
+    private void embed(TokenBatch batch, int[] offsets, float[] x, Parallel parallel) {
         int seq = batch.seqLength();
-        float[] x = new float[offsets[offsets.length - 1] * hidden];
         long[] ids = batch.inputIds();
         long[] types = batch.tokenTypeIds();
         parallel.forEach(batch.batchSize(), b -> {
@@ -179,7 +200,6 @@ public final class BertModel implements EncoderModel {
                 kernels.addLayerNorm(x, row, null, hidden, embGamma, embBeta, eps);
             }
         });
-        return x;
     }
 
     /**

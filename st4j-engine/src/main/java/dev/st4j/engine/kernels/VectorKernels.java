@@ -418,14 +418,18 @@ final class VectorKernels implements Kernels {
         float[] q = qkv;
         float[] v = qkv;
         int padded = (len + L - 1) / L * L;
-        float[] keysT = new float[headSize * padded];
+        // Per-thread scratch, not zeroed: padding keys only feed scores that are overwritten with -inf.
+        AttentionScratch scratch = ATTENTION_SCRATCH.get();
+        float[] keysT = scratch.keysT = scratch.keysT.length >= headSize * padded ? scratch.keysT
+                : new float[headSize * padded];
         for (int j = 0; j < len; j++) {
             int kj = kOff + j * stride;
             for (int d = 0; d < headSize; d++) {
                 keysT[d * padded + j] = qkv[kj + d];
             }
         }
-        float[] scores = new float[4 * padded];
+        float[] scores = scratch.scores = scratch.scores.length >= 4 * padded ? scratch.scores
+                : new float[4 * padded];
         int i = 0;
         for (; i + 4 <= len; i += 4) {
             int q0 = qOff + i * stride;
@@ -500,6 +504,14 @@ final class VectorKernels implements Kernels {
             weightedValuesTail(scores, 0, v, vOff, stride, len, d, headSize, out, oi);
         }
     }
+
+    private static final class AttentionScratch {
+        float[] keysT = new float[0];
+        float[] scores = new float[0];
+    }
+
+    private static final ThreadLocal<AttentionScratch> ATTENTION_SCRATCH =
+            ThreadLocal.withInitial(AttentionScratch::new);
 
     /** The head dimensions {@code [from, headSize)} that do not fill a vector. */
     private static void weightedValuesTail(float[] scores, int sOff, float[] v, int vOff, int stride, int len,
