@@ -439,7 +439,37 @@ final class VectorKernels implements Kernels {
             int q2 = q1 + stride;
             int q3 = q2 + stride;
             int o0 = outOff + i * outStride;
-            for (int jb = 0; jb < padded; jb += L) {
+            int jb = 0;
+            // Two key vectors at once: eight independent FMA chains hide the FMA latency.
+            for (; jb + 2 * L <= padded; jb += 2 * L) {
+                FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
+                FloatVector c0 = a0, c1 = a0, c2 = a0, c3 = a0;
+                for (int d = 0; d < headSize; d++) {
+                    FloatVector kv = FloatVector.fromArray(S, keysT, d * padded + jb);
+                    FloatVector kw = FloatVector.fromArray(S, keysT, d * padded + jb + L);
+                    FloatVector u = FloatVector.broadcast(S, q[q0 + d]);
+                    a0 = u.fma(kv, a0);
+                    c0 = u.fma(kw, c0);
+                    u = FloatVector.broadcast(S, q[q1 + d]);
+                    a1 = u.fma(kv, a1);
+                    c1 = u.fma(kw, c1);
+                    u = FloatVector.broadcast(S, q[q2 + d]);
+                    a2 = u.fma(kv, a2);
+                    c2 = u.fma(kw, c2);
+                    u = FloatVector.broadcast(S, q[q3 + d]);
+                    a3 = u.fma(kv, a3);
+                    c3 = u.fma(kw, c3);
+                }
+                a0.mul(scale).intoArray(scores, jb);
+                c0.mul(scale).intoArray(scores, jb + L);
+                a1.mul(scale).intoArray(scores, padded + jb);
+                c1.mul(scale).intoArray(scores, padded + jb + L);
+                a2.mul(scale).intoArray(scores, 2 * padded + jb);
+                c2.mul(scale).intoArray(scores, 2 * padded + jb + L);
+                a3.mul(scale).intoArray(scores, 3 * padded + jb);
+                c3.mul(scale).intoArray(scores, 3 * padded + jb + L);
+            }
+            for (; jb < padded; jb += L) {
                 FloatVector a0 = FloatVector.zero(S);
                 FloatVector a1 = a0;
                 FloatVector a2 = a0;
@@ -462,6 +492,35 @@ final class VectorKernels implements Kernels {
                 softmax(scores, r * padded, padded);
             }
             int d = 0;
+            for (; d + 2 * L <= headSize; d += 2 * L) {
+                FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
+                FloatVector c0 = a0, c1 = a0, c2 = a0, c3 = a0;
+                for (int j = 0; j < len; j++) {
+                    int vj = vOff + j * stride + d;
+                    FloatVector vv = FloatVector.fromArray(S, v, vj);
+                    FloatVector vw = FloatVector.fromArray(S, v, vj + L);
+                    FloatVector u = FloatVector.broadcast(S, scores[j]);
+                    a0 = u.fma(vv, a0);
+                    c0 = u.fma(vw, c0);
+                    u = FloatVector.broadcast(S, scores[padded + j]);
+                    a1 = u.fma(vv, a1);
+                    c1 = u.fma(vw, c1);
+                    u = FloatVector.broadcast(S, scores[2 * padded + j]);
+                    a2 = u.fma(vv, a2);
+                    c2 = u.fma(vw, c2);
+                    u = FloatVector.broadcast(S, scores[3 * padded + j]);
+                    a3 = u.fma(vv, a3);
+                    c3 = u.fma(vw, c3);
+                }
+                a0.intoArray(out, o0 + d);
+                c0.intoArray(out, o0 + d + L);
+                a1.intoArray(out, o0 + outStride + d);
+                c1.intoArray(out, o0 + outStride + d + L);
+                a2.intoArray(out, o0 + 2 * outStride + d);
+                c2.intoArray(out, o0 + 2 * outStride + d + L);
+                a3.intoArray(out, o0 + 3 * outStride + d);
+                c3.intoArray(out, o0 + 3 * outStride + d + L);
+            }
             for (; d + L <= headSize; d += L) {
                 FloatVector a0 = FloatVector.zero(S);
                 FloatVector a1 = a0;
