@@ -75,7 +75,8 @@ final class VectorKernels implements Kernels {
      * Two vectors of adjacent outputs per row ({@code columns() = 2 * L}), twelve rows at a time with 512-bit
      * vectors (24 accumulators in AVX-512's 32 registers), else six (12 accumulators, fits AVX2's 16). Per step
      * of {@code i}, two loads of the packed tile and one broadcast of {@code x} per row feed two FMAs per row.
-     * Measured alternatives that were not faster: 6 rows x 4 vectors, unrolling {@code i} by two.
+     * Measured alternatives that were not faster: 6 rows x 4 vectors, unrolling {@code i} by two, blocking
+     * {@code i} in chunks of 64-256 for L1.
      */
     private static final TiledMatmul.Tile TILE = new TiledMatmul.Tile() {
         private static final int CB = 2 * L;
