@@ -12,9 +12,11 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 
 /**
  * End-to-end throughput of the Java engine against ONNX Runtime: both encode the same corpus (10,000 real texts)
@@ -65,12 +67,22 @@ public final class Throughput {
             long tokens = 0;
             double flops = 0;
             Shape shape = Shape.read(javaFolder.resolve("config.json"));
+            int[] lengths = new int[corpus.size()];
             for (int i = 0; i < corpus.size(); i += 256) {
-                for (int len : java.tokenize(corpus.subList(i, Math.min(corpus.size(), i + 256))).lengths()) {
-                    tokens += len;
-                    flops += shape.flops(len);
-                }
+                int[] lens = java.tokenize(corpus.subList(i, Math.min(corpus.size(), i + 256))).lengths();
+                System.arraycopy(lens, 0, lengths, i, lens.length);
             }
+            for (int len : lengths) {
+                tokens += len;
+                flops += shape.flops(len);
+            }
+            // encode() sorts its texts by token count (longest first, stable) before cutting batches. Sorting the
+            // corpus the same way up front makes every chunk below already sorted, so the chunks are cut into
+            // exactly the batches that encoding the whole corpus at once would use.
+            List<String> texts = corpus;
+            corpus = IntStream.range(0, texts.size()).boxed()
+                    .sorted(Comparator.comparingInt((Integer i) -> lengths[i]).reversed())
+                    .map(texts::get).toList();
             System.out.printf("%s, %d texts, %d tokens (max_seq_length %d), batch %d, %d threads%n", MODEL,
                     corpus.size(), tokens, java.getMaxSeqLength(), batch, threads);
             System.out.printf("  onnx: %s%n  java: %s%n", onnx.describeBackend(), java.describeBackend());
