@@ -1,0 +1,16 @@
+package dev.st4j.engine;
+
+import dev.st4j.backend.TokenBatch;
+import dev.st4j.engine.kernels.Parallel;
+
+/** One architecture family's forward pass (BERT, ...), over weights it has already loaded and checked. */
+public interface EncoderModel {
+
+    /** Short name for {@code describe()}, e.g. {@code "BERT"}. */
+    String architecture();
+
+    int hiddenSize();
+
+    /** {@code last_hidden_state}, row-major {@code [batch, seq, hidden]}, zeros at padded positions. */
+    float[] forward(TokenBatch batch, Parallel parallel);
+}

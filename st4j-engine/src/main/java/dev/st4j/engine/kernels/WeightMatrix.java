@@ -1,0 +1,104 @@
+package dev.st4j.engine.kernels;
+
+import dev.st4j.safetensors.Tensor;
+
+/**
+ * A {@code [rows, columns]} weight matrix read a few rows at a time, so the weights can stay memory-mapped (and
+ * 16-bit) while {@link Kernels#matmul} widens just the tile it is working on.
+ */
+public interface WeightMatrix {
+    int rows();
+
+    int columns();
+
+    /** Copies rows {@code [first, first + count)} into {@code dst[off..]} as floats, row-major. */
+    void readRows(int first, int count, float[] dst, int off);
+
+    /**
+     * The rows of {@code parts} one after another (same column count): several linear layers that read the same
+     * input, run as one matmul.
+     */
+    static WeightMatrix stack(WeightMatrix... parts) {
+        int columns = parts[0].columns();
+        int[] starts = new int[parts.length + 1];
+        for (int i = 0; i < parts.length; i++) {
+            if (parts[i].columns() != columns) {
+                throw new IllegalArgumentException("stacked matrices need equal column counts");
+            }
+            starts[i + 1] = starts[i] + parts[i].rows();
+        }
+        return new WeightMatrix() {
+            @Override
+            public int rows() {
+                return starts[parts.length];
+            }
+
+            @Override
+            public int columns() {
+                return columns;
+            }
+
+            @Override
+            public void readRows(int first, int count, float[] dst, int off) {
+                for (int p = 0; p < parts.length && count > 0; p++) {
+                    if (first < starts[p + 1]) {
+                        int n = Math.min(count, starts[p + 1] - first);
+                        parts[p].readRows(first - starts[p], n, dst, off);
+                        first += n;
+                        count -= n;
+                        off += n * columns;
+                    }
+                }
+            }
+        };
+    }
+
+    /** A matrix over a heap array (tests, benchmarks). */
+    static WeightMatrix of(float[] data, int rows, int columns) {
+        if ((long) rows * columns != data.length) {
+            throw new IllegalArgumentException("data has " + data.length + " floats, not " + rows + "x" + columns);
+        }
+        return new WeightMatrix() {
+            @Override
+            public int rows() {
+                return rows;
+            }
+
+            @Override
+            public int columns() {
+                return columns;
+            }
+
+            @Override
+            public void readRows(int first, int count, float[] dst, int off) {
+                System.arraycopy(data, first * columns, dst, off, count * columns);
+            }
+        };
+    }
+
+    /** A matrix over a 2-D tensor of a safetensors file, read in place. */
+    static WeightMatrix of(Tensor t) {
+        long[] shape = t.shape();
+        if (shape.length != 2) {
+            throw new IllegalArgumentException(t + " is not a matrix");
+        }
+        int rows = Math.toIntExact(shape[0]);
+        int columns = Math.toIntExact(shape[1]);
+        return new WeightMatrix() {
+            @Override
+            public int rows() {
+                return rows;
+            }
+
+            @Override
+            public int columns() {
+                return columns;
+            }
+
+            @Override
+            public void readRows(int first, int count, float[] dst, int off) {
+                t.read((long) first * columns, count * columns, dst, off);
+            }
+        };
+    }
+}

@@ -1,0 +1,69 @@
+package dev.st4j.engine.kernels;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import org.junit.jupiter.api.Test;
+
+/** Every task runs exactly once, failures reach the caller, and concurrent callers do not interfere. */
+class ParallelTest {
+
+    @Test
+    void everyTaskRunsOnceAcrossManyJobs() {
+        try (Parallel p = new Parallel(3)) {
+            for (int job = 0; job < 2000; job++) {
+                int tasks = job % 37;
+                AtomicIntegerArray seen = new AtomicIntegerArray(Math.max(1, tasks));
+                p.forEach(tasks, seen::incrementAndGet);
+                for (int i = 0; i < tasks; i++) {
+                    assertEquals(1, seen.get(i), "job " + job + " task " + i);
+                }
+            }
+        }
+    }
+
+    @Test
+    void aFailingTaskFailsTheCall() {
+        try (Parallel p = new Parallel(2)) {
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> p.forEach(50, i -> {
+                if (i == 17) {
+                    throw new IllegalStateException("task 17");
+                }
+            }));
+            assertEquals("task 17", e.getMessage());
+            AtomicIntegerArray seen = new AtomicIntegerArray(10);
+            p.forEach(10, seen::incrementAndGet);
+            assertEquals(10, java.util.stream.IntStream.range(0, 10).map(seen::get).sum());
+        }
+    }
+
+    @Test
+    void concurrentCallersEachGetAllTheirTasks() throws Exception {
+        ExecutorService callers = Executors.newFixedThreadPool(4);
+        try (Parallel p = new Parallel(2)) {
+            java.util.List<Future<Integer>> results = new java.util.ArrayList<>();
+            for (int c = 0; c < 4; c++) {
+                results.add(callers.submit(() -> {
+                    int total = 0;
+                    for (int job = 0; job < 500; job++) {
+                        AtomicIntegerArray seen = new AtomicIntegerArray(20);
+                        p.forEach(20, seen::incrementAndGet);
+                        for (int i = 0; i < 20; i++) {
+                            total += seen.get(i);
+                        }
+                    }
+                    return total;
+                }));
+            }
+            for (Future<Integer> f : results) {
+                assertEquals(500 * 20, f.get());
+            }
+        } finally {
+            callers.shutdown();
+        }
+    }
+}
