@@ -11,7 +11,7 @@ import dev.st4j.UnsupportedModelException;
 import dev.st4j.backend.BackendOptions;
 import dev.st4j.backend.TokenBatch;
 import dev.st4j.backend.TransformerBackend;
-import dev.st4j.engine.fixtures.SafetensorsWriter;
+import dev.st4j.safetensors.SafetensorsWriter;
 import dev.st4j.safetensors.DType;
 import java.io.IOException;
 import java.nio.file.Files;
