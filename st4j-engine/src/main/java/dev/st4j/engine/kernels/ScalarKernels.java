@@ -1,7 +1,7 @@
 package dev.st4j.engine.kernels;
 
 /** Plain-Java kernels: the reference the vector ones are tested against, and the fallback without the Vector API. */
-final class ScalarKernels implements Kernels {
+final class ScalarKernels extends TiledKernels {
     static final ScalarKernels INSTANCE = new ScalarKernels();
 
     private ScalarKernels() {}
@@ -21,13 +21,8 @@ final class ScalarKernels implements Kernels {
     }
 
     @Override
-    public void matmul(Parallel parallel, float[] x, int rows, WeightMatrix w, float[] bias, float[] out) {
-        TiledMatmul.run(parallel, x, rows, w, bias, out, TILE, null);
-    }
-
-    @Override
-    public void matmulGelu(Parallel parallel, float[] x, int rows, WeightMatrix w, float[] bias, float[] out) {
-        TiledMatmul.run(parallel, x, rows, w, bias, out, TILE, this);
+    TiledMatmul.Tile tile() {
+        return TILE;
     }
 
     private static final TiledMatmul.Tile TILE = new TiledMatmul.Tile() {

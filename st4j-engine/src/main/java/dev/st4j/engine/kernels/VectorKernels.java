@@ -8,7 +8,7 @@ import jdk.incubator.vector.VectorSpecies;
  * Kernels on the Vector API at the CPU's preferred width. Only {@link KernelsChoice} loads this class, and only
  * when {@code jdk.incubator.vector} is present. Loop tails (sizes not a multiple of the lane count) run scalar.
  */
-final class VectorKernels implements Kernels {
+final class VectorKernels extends TiledKernels {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
     /** 512-bit vectors come with 32 registers (AVX-512), room for a 12-row matmul kernel. */
@@ -62,13 +62,8 @@ final class VectorKernels implements Kernels {
     }
 
     @Override
-    public void matmul(Parallel parallel, float[] x, int rows, WeightMatrix w, float[] bias, float[] out) {
-        TiledMatmul.run(parallel, x, rows, w, bias, out, TILE, null);
-    }
-
-    @Override
-    public void matmulGelu(Parallel parallel, float[] x, int rows, WeightMatrix w, float[] bias, float[] out) {
-        TiledMatmul.run(parallel, x, rows, w, bias, out, TILE, this);
+    TiledMatmul.Tile tile() {
+        return TILE;
     }
 
     /**

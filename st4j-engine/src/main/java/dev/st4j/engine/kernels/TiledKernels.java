@@ -1,0 +1,18 @@
+package dev.st4j.engine.kernels;
+
+/** The matmul entry points both kernel sets share: the tiled loop, with each set's register-blocked inner tile. */
+abstract class TiledKernels implements Kernels {
+
+    /** The inner kernel {@link TiledMatmul} runs on each tile. */
+    abstract TiledMatmul.Tile tile();
+
+    @Override
+    public void matmul(Parallel parallel, float[] x, int rows, WeightMatrix w, float[] bias, float[] out) {
+        TiledMatmul.run(parallel, x, rows, w, bias, out, tile(), null);
+    }
+
+    @Override
+    public void matmulGelu(Parallel parallel, float[] x, int rows, WeightMatrix w, float[] bias, float[] out) {
+        TiledMatmul.run(parallel, x, rows, w, bias, out, tile(), this);
+    }
+}
