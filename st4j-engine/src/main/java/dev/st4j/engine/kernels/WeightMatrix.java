@@ -27,30 +27,17 @@ public interface WeightMatrix {
             }
             starts[i + 1] = starts[i] + parts[i].rows();
         }
-        return new WeightMatrix() {
-            @Override
-            public int rows() {
-                return starts[parts.length];
-            }
-
-            @Override
-            public int columns() {
-                return columns;
-            }
-
-            @Override
-            public void readRows(int first, int count, float[] dst, int off) {
-                for (int p = 0; p < parts.length && count > 0; p++) {
-                    if (first < starts[p + 1]) {
-                        int n = Math.min(count, starts[p + 1] - first);
-                        parts[p].readRows(first - starts[p], n, dst, off);
-                        first += n;
-                        count -= n;
-                        off += n * columns;
-                    }
+        return of(starts[parts.length], columns, (first, count, dst, off) -> {
+            for (int p = 0; p < parts.length && count > 0; p++) {
+                if (first < starts[p + 1]) {
+                    int n = Math.min(count, starts[p + 1] - first);
+                    parts[p].readRows(first - starts[p], n, dst, off);
+                    first += n;
+                    count -= n;
+                    off += n * columns;
                 }
             }
-        };
+        });
     }
 
     /** A matrix over a heap array (tests, benchmarks). */
@@ -58,22 +45,9 @@ public interface WeightMatrix {
         if ((long) rows * columns != data.length) {
             throw new IllegalArgumentException("data has " + data.length + " floats, not " + rows + "x" + columns);
         }
-        return new WeightMatrix() {
-            @Override
-            public int rows() {
-                return rows;
-            }
-
-            @Override
-            public int columns() {
-                return columns;
-            }
-
-            @Override
-            public void readRows(int first, int count, float[] dst, int off) {
-                System.arraycopy(data, first * columns, dst, off, count * columns);
-            }
-        };
+        return of(rows, columns, (first, count, dst, off) -> {
+            System.arraycopy(data, first * columns, dst, off, count * columns);
+        });
     }
 
     /** A matrix over a 2-D tensor of a safetensors file, read in place. */
@@ -84,6 +58,18 @@ public interface WeightMatrix {
         }
         int rows = Math.toIntExact(shape[0]);
         int columns = Math.toIntExact(shape[1]);
+        return of(rows, columns, (first, count, dst, off) -> {
+            t.read((long) first * columns, count * columns, dst, off);
+        });
+    }
+
+    /** Reads rows {@code [first, first + count)} into {@code dst[off..]}. */
+    @FunctionalInterface
+    interface RowReader {
+        void read(int first, int count, float[] dst, int off);
+    }
+
+    private static WeightMatrix of(int rows, int columns, RowReader reader) {
         return new WeightMatrix() {
             @Override
             public int rows() {
@@ -97,7 +83,7 @@ public interface WeightMatrix {
 
             @Override
             public void readRows(int first, int count, float[] dst, int off) {
-                t.read((long) first * columns, count * columns, dst, off);
+                reader.read(first, count, dst, off);
             }
         };
     }
