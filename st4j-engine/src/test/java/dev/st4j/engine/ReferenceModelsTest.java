@@ -181,6 +181,29 @@ class ReferenceModelsTest {
         }));
     }
 
+    @Test
+    void aDistilBertPositionTableMayBeLeftOutOnlyWhenItIsSinusoidal() throws IOException {
+        Folder f = encoders().stream().filter(e -> e.modelType().equals("distilbert")).findFirst().orElseThrow();
+        String table = "embeddings.position_embeddings.weight";
+        Path learned = ReferenceModels.copy(f, dir.resolve("learned"), c -> c, n -> n.equals(table) ? null : n,
+                Map.of());
+        ModelFormatException e = assertThrows(ModelFormatException.class,
+                () -> new JavaEngineProvider().open(learned, new BackendOptions(1, null)));
+        assertTrue(e.getMessage().contains("'" + table + "' is missing"), e.getMessage());
+
+        Path sinusoidal = ReferenceModels.copy(f, dir.resolve("sinusoidal"), c -> c.replaceFirst(
+                "\"sinusoidal_pos_embds\"\\s*:\\s*false", "\"sinusoidal_pos_embds\": true"),
+                n -> n.equals(table) ? null : n, Map.of());
+        Variant v = rightPadded(f).get(0);
+        try (TransformerBackend b = new JavaEngineProvider().open(sinusoidal, new BackendOptions(1, null))) {
+            float[] out = b.forward(v.batch());
+            assertEquals(v.batch().batchSize() * v.batch().seqLength() * b.hiddenSize(), out.length);
+            for (float x : out) {
+                assertTrue(Float.isFinite(x));
+            }
+        }
+    }
+
     /** Stores {@code name} transposed and expects an error naming it, the stored and the expected shape. */
     void assertMisshapedIsNamed(Folder f, String name) throws IOException {
         long[] shape = SafetensorsFile.open(f.path()).get(name).shape();
