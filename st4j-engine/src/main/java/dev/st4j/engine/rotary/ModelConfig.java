@@ -162,7 +162,7 @@ public final class ModelConfig {
         JsonNode all = json.path("rope_parameters");
         String key = "rope_parameters";
         JsonNode parameters = all;
-        if (all.path(type).isObject()) {
+        if (all.has(FULL) || all.has(SLIDING)) {
             parameters = all.path(type);
             key = "rope_parameters." + type;
         }
