@@ -42,25 +42,9 @@ class RotaryLoadingTest {
 
     static final ObjectMapper JSON = new ObjectMapper();
 
-    /** A copy of fixture {@code name} in a temporary folder, with its config and tensors edited. */
     Path copy(String name, Consumer<ObjectNode> editConfig, UnaryOperator<String> rename, DType dtype)
             throws IOException {
-        ReferenceFixture f = ReferenceFixture.load(name);
-        ObjectNode config = f.config().deepCopy();
-        editConfig.accept(config);
-        Path folder = Files.createDirectories(dir.resolve(name + "-" + System.nanoTime()));
-        JSON.writeValue(folder.resolve("config.json").toFile(), config);
-        SafetensorsFile weights = SafetensorsFile.open(f.folder());
-        Map<String, SafetensorsWriter.Entry> tensors = new LinkedHashMap<>();
-        for (String n : weights.names()) {
-            String renamed = rename.apply(n);
-            if (renamed != null) {
-                Tensor t = weights.get(n);
-                tensors.put(renamed, new SafetensorsWriter.Entry(t.shape(), t.toFloatArray()));
-            }
-        }
-        SafetensorsWriter.write(folder.resolve("model.safetensors"), tensors, dtype);
-        return folder;
+        return ReferenceFixture.copy(dir, name, editConfig, rename, dtype);
     }
 
     Path withConfig(String name, Consumer<ObjectNode> edit) throws IOException {

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.st4j.engine.EncoderModel;
 import dev.st4j.engine.gemma3.Gemma3TextModel;
 import dev.st4j.engine.kernels.Kernels;
@@ -13,8 +12,6 @@ import dev.st4j.engine.kernels.Parallel;
 import dev.st4j.engine.modernbert.ModernBertModel;
 import dev.st4j.engine.qwen3.Qwen3Model;
 import dev.st4j.safetensors.SafetensorsFile;
-import java.util.Iterator;
-import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -95,46 +92,13 @@ class RotaryReferenceTest {
 
     /** Pools the engine's hidden states the way each recorded {@code *_pooled} entry says and compares. */
     static int checkPooled(ReferenceFixture.Variant v, float[] out, int hidden, String where) {
-        int seq = v.batch().seqLength();
-        int kinds = 0;
-        for (Iterator<Map.Entry<String, JsonNode>> it = v.raw().fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
-            if (!e.getKey().endsWith("_pooled")) {
-                continue;
-            }
-            kinds++;
+        for (String kind : v.pooledKinds()) {
             for (int b = 0; b < v.batch().batchSize(); b++) {
-                float[] expected = ReferenceFixture.floats(e.getValue().get(b));
-                float[] actual = new float[hidden];
-                switch (e.getKey()) {
-                    case "mean_pooled" -> {
-                        int n = 0;
-                        for (int p = 0; p < seq; p++) {
-                            if (v.real(b, p)) {
-                                n++;
-                                for (int i = 0; i < hidden; i++) {
-                                    actual[i] += out[(b * seq + p) * hidden + i];
-                                }
-                            }
-                        }
-                        for (int i = 0; i < hidden; i++) {
-                            actual[i] /= Math.max(n, 1);
-                        }
-                    }
-                    case "cls_pooled" -> System.arraycopy(out, b * seq * hidden, actual, 0, hidden);
-                    case "last_token_pooled" -> {
-                        int last = seq - 1;
-                        while (!v.real(b, last)) {
-                            last--;
-                        }
-                        System.arraycopy(out, (b * seq + last) * hidden, actual, 0, hidden);
-                    }
-                    default -> fail(where + ": unknown pooled entry " + e.getKey());
-                }
-                maxDiff(expected, actual, 0, where + " " + e.getKey() + " [" + b + "]");
+                maxDiff(v.recordedPooled(kind, b), v.pool(kind, out, hidden, b), 0, where + " " + kind + " [" + b
+                        + "]");
             }
         }
-        return kinds;
+        return v.pooledKinds().size();
     }
 
     static double maxDiff(float[] expected, float[] actual, int off, String where) {
