@@ -123,6 +123,13 @@ public final class NormalizedString {
             return size;
         }
 
+        /** Adds {@code delta} to the change code of the last character added, if any. */
+        public void addToLast(int delta) {
+            if (size > 0) {
+                changes[size - 1] += delta;
+            }
+        }
+
         public int cp(int i) {
             return cps[i];
         }
