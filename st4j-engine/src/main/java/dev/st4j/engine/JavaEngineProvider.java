@@ -6,6 +6,9 @@ import dev.st4j.backend.BackendOptions;
 import dev.st4j.backend.BackendProvider;
 import dev.st4j.backend.TransformerBackend;
 import dev.st4j.engine.bert.BertModel;
+import dev.st4j.engine.gemma3.Gemma3TextModel;
+import dev.st4j.engine.modernbert.ModernBertModel;
+import dev.st4j.engine.qwen3.Qwen3Model;
 import dev.st4j.engine.kernels.Kernels;
 import dev.st4j.model.ModelFolder;
 import dev.st4j.safetensors.SafetensorsFile;
@@ -18,7 +21,7 @@ import java.util.stream.Stream;
 /** Registers the pure-Java engine as the {@code "java"} backend: safetensors weights, no native code. */
 public final class JavaEngineProvider implements BackendProvider {
     /** The {@code model_type} values of {@code config.json} the engine runs. */
-    static final List<String> SUPPORTED = List.of("bert");
+    static final List<String> SUPPORTED = List.of("bert", "modernbert", "qwen3", "gemma3_text");
 
     @Override
     public String name() {
@@ -41,7 +44,12 @@ public final class JavaEngineProvider implements BackendProvider {
         }
         SafetensorsFile weights = SafetensorsFile.open(folder);
         Kernels kernels = Kernels.preferred();
-        EncoderModel model = BertModel.load(configFile, config, weights, kernels);
+        EncoderModel model = switch (type) {
+            case "modernbert" -> ModernBertModel.load(configFile, config, weights, kernels);
+            case "qwen3" -> Qwen3Model.load(configFile, config, weights, kernels);
+            case "gemma3_text" -> Gemma3TextModel.load(configFile, config, weights, kernels);
+            default -> BertModel.load(configFile, config, weights, kernels);
+        };
         return new JavaBackend(model, kernels, options.effectiveThreads());
     }
 
