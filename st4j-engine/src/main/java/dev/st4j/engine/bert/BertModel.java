@@ -9,10 +9,10 @@ import dev.st4j.engine.layers.BertFamilyModel;
 import dev.st4j.engine.layers.EncoderLayer;
 import dev.st4j.engine.layers.EncoderShape;
 import dev.st4j.engine.layers.Embeddings;
-import dev.st4j.engine.layers.ModelConfig;
-import dev.st4j.engine.layers.ModelWeights;
 import dev.st4j.engine.layers.PositionIds;
 import dev.st4j.engine.layers.PostLnEncoder;
+import dev.st4j.engine.rotary.Checkpoint;
+import dev.st4j.engine.rotary.ModelConfig;
 import dev.st4j.safetensors.SafetensorsFile;
 import java.nio.file.Path;
 
@@ -40,12 +40,12 @@ public final class BertModel {
      */
     public static EncoderModel load(Path configFile, JsonNode json, SafetensorsFile file, Kernels kernels) {
         ModelConfig c = new ModelConfig(configFile, json, NAME);
-        c.require("position_embedding_type", "absolute");
+        EncoderShape.requireOnly(c, "position_embedding_type", "absolute");
         EncoderShape s = EncoderShape.ofBertKeys(c, 1e-12);
         int typeVocab = c.positive("type_vocab_size", 2);
-        ModelWeights w = new ModelWeights(file, NAME, "bert.", "embeddings.word_embeddings.weight");
+        Checkpoint w = new Checkpoint(file, NAME, "embeddings.word_embeddings.weight", "bert.");
         Embeddings embeddings = new Embeddings(kernels, w, s.vocab(), s.hidden(), s.eps(),
-                Embeddings.learnedPositions(w, s.maxPositions(), s.hidden()), PositionIds.fromZero(),
+                Embeddings.learnedPositions(w, s.maxPositions(), s.hidden()), PositionIds.columns(),
                 Embeddings.TokenTypes.fromInput(w, typeVocab, s.hidden()));
         PostLnEncoder encoder = new PostLnEncoder(kernels, s.loadLayers(w, "encoder.layer.", LAYER), s.hidden(),
                 s.heads(), s.intermediate(), s.eps(), null);
