@@ -18,15 +18,15 @@ import java.nio.file.Path;
 
 /**
  * The BERT encoder (Devlin et al. 2019) as Hugging Face's {@code BertModel} computes it: embeddings (word +
- * position 0, 1, 2, ... + token type, then LayerNorm), then post-LN blocks of bidirectional multi-head
+ * position, the token's column + token type, then LayerNorm), then post-LN blocks of bidirectional multi-head
  * self-attention and a GELU feed-forward, each added to its input and normalized.
  */
 public final class BertModel {
     static final String NAME = "BERT";
     /** The module paths inside {@code encoder.layer.<i>}, which RoBERTa and XLM-R share. */
-    public static final EncoderLayer.Names LAYER = new EncoderLayer.Names("attention.self.query", "attention.self.key",
-            "attention.self.value", "attention.output.dense", "attention.output.LayerNorm", "intermediate.dense",
-            "output.dense", "output.LayerNorm");
+    public static final EncoderLayer.Names LAYER = new EncoderLayer.Names("attention.self.query",
+            "attention.self.key", "attention.self.value", "attention.output.dense", "attention.output.LayerNorm",
+            "intermediate.dense", "output.dense", "output.LayerNorm");
 
     private BertModel() {}
 
