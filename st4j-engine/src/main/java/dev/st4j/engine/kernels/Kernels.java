@@ -74,4 +74,13 @@ public interface Kernels {
     static Kernels scalar() {
         return ScalarKernels.INSTANCE;
     }
+
+    /** SiLU (swish), {@code x / (1 + exp(-x))}, in place on {@code x[off, off + n)}: SwiGLU's gate. */
+    void silu(float[] x, int off, int n);
+
+    /**
+     * GELU's tanh approximation, {@code x (1 + tanh(sqrt(2 / pi) (x + 0.044715 x^3))) / 2}, in place on
+     * {@code x[off, off + n)} (transformers' {@code gelu_pytorch_tanh} and {@code gelu_new}): Gemma's gate.
+     */
+    void geluTanh(float[] x, int off, int n);
 }

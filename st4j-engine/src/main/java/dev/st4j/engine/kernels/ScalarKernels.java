@@ -127,4 +127,22 @@ final class ScalarKernels extends TiledKernels {
             y[yOff + i] = Math.fma(a, x[xOff + i], y[yOff + i]);
         }
     }
+
+    @Override
+    public void silu(float[] x, int off, int n) {
+        for (int i = off; i < off + n; i++) {
+            double v = x[i];
+            x[i] = (float) (v / (1 + Math.exp(-v)));
+        }
+    }
+
+    private static final double SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
+
+    @Override
+    public void geluTanh(float[] x, int off, int n) {
+        for (int i = off; i < off + n; i++) {
+            double v = x[i];
+            x[i] = (float) (0.5 * v * (1 + Math.tanh(SQRT_2_OVER_PI * (v + 0.044715 * v * v * v))));
+        }
+    }
 }

@@ -601,4 +601,30 @@ final class VectorKernels extends TiledKernels {
             y[yOff + i] = Math.fma(a, x[xOff + i], y[yOff + i]);
         }
     }
+
+    @Override
+    public void silu(float[] x, int off, int n) {
+        int bound = S.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += L) {
+            FloatVector v = FloatVector.fromArray(S, x, off + i);
+            v.div(v.neg().lanewise(VectorOperators.EXP).add(1f)).intoArray(x, off + i);
+        }
+        ScalarKernels.INSTANCE.silu(x, off + i, n - i);
+    }
+
+    private static final float SQRT_2_OVER_PI = (float) Math.sqrt(2 / Math.PI);
+
+    /** Through {@code (1 + tanh(u)) / 2 = 1 / (1 + exp(-2u))}, one exponential per lane. */
+    @Override
+    public void geluTanh(float[] x, int off, int n) {
+        int bound = S.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += L) {
+            FloatVector v = FloatVector.fromArray(S, x, off + i);
+            FloatVector u = v.mul(v).fma(0.044715f, 1f).mul(v).mul(-2 * SQRT_2_OVER_PI);
+            v.div(u.lanewise(VectorOperators.EXP).add(1f)).intoArray(x, off + i);
+        }
+        ScalarKernels.INSTANCE.geluTanh(x, off + i, n - i);
+    }
 }

@@ -22,24 +22,12 @@ public enum Activation {
         };
     }
 
-    private static final double SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
-
     /** Applies the activation in place on {@code x[off, off + n)}. */
     public void apply(Kernels kernels, float[] x, int off, int n) {
         switch (this) {
             case GELU -> kernels.gelu(x, off, n);
-            case GELU_TANH -> {
-                for (int i = off; i < off + n; i++) {
-                    double v = x[i];
-                    x[i] = (float) (0.5 * v * (1 + Math.tanh(SQRT_2_OVER_PI * (v + 0.044715 * v * v * v))));
-                }
-            }
-            case SILU -> {
-                for (int i = off; i < off + n; i++) {
-                    double v = x[i];
-                    x[i] = (float) (v / (1 + Math.exp(-v)));
-                }
-            }
+            case GELU_TANH -> kernels.geluTanh(x, off, n);
+            case SILU -> kernels.silu(x, off, n);
         }
     }
 }

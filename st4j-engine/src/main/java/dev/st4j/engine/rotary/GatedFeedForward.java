@@ -38,19 +38,38 @@ public final class GatedFeedForward {
         this.inner = down.columns();
     }
 
+    /**
+     * Rows per pass: the {@code [rows, 3 * inner]} intermediate stays bounded (9 MB for Qwen3-0.6B) however many
+     * tokens a batch holds, and a pass still has enough rows for the matmul tiles.
+     */
+    private static final int CHUNK_ROWS = 256;
+
     /** {@code out = ffn(x)} for {@code tokens} rows; {@code out} may not alias {@code x}. */
     public void forward(Kernels kernels, Parallel parallel, float[] x, int tokens, float[] out) {
-        float[] both = new float[tokens * 2 * inner];
-        kernels.matmul(parallel, x, tokens, gateUp, gateUpBias, both);
-        float[] gated = new float[tokens * inner];
-        Rows.forEach(parallel, tokens, r -> {
-            int g = r * 2 * inner;
-            activation.apply(kernels, both, g, inner);
-            int o = r * inner;
-            for (int i = 0; i < inner; i++) {
-                gated[o + i] = both[g + i] * both[g + inner + i];
+        int hidden = down.rows();
+        int chunk = Math.min(tokens, CHUNK_ROWS);
+        float[] both = new float[chunk * 2 * inner];
+        float[] gated = new float[chunk * inner];
+        float[] in = tokens <= chunk ? x : new float[chunk * hidden];
+        float[] result = tokens <= chunk ? out : new float[chunk * hidden];
+        for (int first = 0; first < tokens; first += chunk) {
+            int rows = Math.min(chunk, tokens - first);
+            if (in != x) {
+                System.arraycopy(x, first * hidden, in, 0, rows * hidden);
             }
-        });
-        kernels.matmul(parallel, gated, tokens, down, downBias, out);
+            kernels.matmul(parallel, in, rows, gateUp, gateUpBias, both);
+            Rows.forEach(parallel, rows, r -> {
+                int g = r * 2 * inner;
+                activation.apply(kernels, both, g, inner);
+                int o = r * inner;
+                for (int i = 0; i < inner; i++) {
+                    gated[o + i] = both[g + i] * both[g + inner + i];
+                }
+            });
+            kernels.matmul(parallel, gated, rows, down, downBias, result);
+            if (result != out) {
+                System.arraycopy(result, 0, out, first * hidden, rows * hidden);
+            }
+        }
     }
 }

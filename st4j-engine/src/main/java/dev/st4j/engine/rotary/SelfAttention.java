@@ -91,6 +91,14 @@ public final class SelfAttention {
             int h = task % heads;
             int kv = h / group;
             int first = batch.offset(s);
+            if (mask.equals(AttentionMask.bidirectional()) && softcap == 0) {
+                // Every key of the sequence: the kernels' blocked attention, which reads q, k, v at any offsets.
+                int q = first * stride;
+                kernels.attention(projected, stride, q + h * headDim, q + keys + kv * headDim,
+                        q + keys + (kvHeads + kv) * headDim, batch.length(s), headDim, scale, context,
+                        first * keys + h * headDim, keys);
+                return;
+            }
             attendOne(kernels, projected, stride, first, batch.length(s), h * headDim,
                     keys + kv * headDim, keys + (kvHeads + kv) * headDim, context, keys);
         });
