@@ -114,7 +114,7 @@ class JavaEngineErrorsTest {
         Files.writeString(dir.resolve("onnx/model.onnx"), "not really");
         UnsupportedModelException e = assertThrows(UnsupportedModelException.class,
                 () -> provider.open(dir, options));
-        assertTrue(e.getMessage().contains("'roberta'") && e.getMessage().contains("[bert]")
+        assertTrue(e.getMessage().contains("'roberta'") && e.getMessage().contains("[bert, ")
                 && e.getMessage().contains("backend(\"onnx\")"), e.getMessage());
     }
 
