@@ -102,12 +102,15 @@ final class ScalarKernels extends TiledKernels {
 
     @Override
     public void attention(float[] qkv, int stride, int qOff, int kOff, int vOff, int len, int headSize,
-            float scale, float[] out, int outOff, int outStride) {
+            float scale, ScoreBias bias, float[] out, int outOff, int outStride) {
         float[] scores = new float[len];
         for (int i = 0; i < len; i++) {
             int qi = qOff + i * stride;
             for (int j = 0; j < len; j++) {
                 scores[j] = dot(qkv, qi, qkv, kOff + j * stride, headSize) * scale;
+            }
+            if (bias != null) {
+                bias.addTo(i, scores, 0, len);
             }
             softmax(scores, 0, len);
             int oi = outOff + i * outStride;

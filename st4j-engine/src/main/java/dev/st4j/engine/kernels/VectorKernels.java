@@ -412,7 +412,7 @@ final class VectorKernels extends TiledKernels {
      */
     @Override
     public void attention(float[] qkv, int stride, int qOff, int kOff, int vOff, int len, int headSize,
-            float scale, float[] out, int outOff, int outStride) {
+            float scale, ScoreBias bias, float[] out, int outOff, int outStride) {
         float[] q = qkv;
         float[] v = qkv;
         int padded = (len + L - 1) / L * L;
@@ -483,6 +483,9 @@ final class VectorKernels extends TiledKernels {
                 a3.mul(scale).intoArray(scores, 3 * padded + jb);
             }
             for (int r = 0; r < 4; r++) {
+                if (bias != null) {
+                    bias.addTo(i + r, scores, r * padded, len);
+                }
                 // Padding keys get -inf, so softmax runs over whole vectors and gives them weight 0.
                 java.util.Arrays.fill(scores, r * padded + len, (r + 1) * padded, Float.NEGATIVE_INFINITY);
                 softmax(scores, r * padded, padded);
@@ -547,6 +550,9 @@ final class VectorKernels extends TiledKernels {
                     a0 = FloatVector.broadcast(S, q[qi + d]).fma(FloatVector.fromArray(S, keysT, d * padded + jb), a0);
                 }
                 a0.mul(scale).intoArray(scores, jb);
+            }
+            if (bias != null) {
+                bias.addTo(i, scores, 0, len);
             }
             java.util.Arrays.fill(scores, len, padded, Float.NEGATIVE_INFINITY);
             softmax(scores, 0, padded);
