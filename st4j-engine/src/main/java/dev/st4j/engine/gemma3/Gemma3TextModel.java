@@ -7,13 +7,12 @@ import dev.st4j.engine.kernels.Kernels;
 import dev.st4j.engine.kernels.Parallel;
 import dev.st4j.engine.rotary.Activation;
 import dev.st4j.engine.rotary.AttentionMask;
-import dev.st4j.engine.layers.ModelWeights;
+import dev.st4j.engine.rotary.Checkpoint;
 import dev.st4j.engine.rotary.GatedFeedForward;
 import dev.st4j.engine.rotary.LlamaLayout;
-import dev.st4j.engine.layers.ModelConfig;
+import dev.st4j.engine.rotary.ModelConfig;
 import dev.st4j.engine.rotary.PackedBatch;
 import dev.st4j.engine.rotary.RmsNorm;
-import dev.st4j.engine.rotary.RotaryConfig;
 import dev.st4j.engine.rotary.RotaryEmbedding;
 import dev.st4j.engine.rotary.RotaryModel;
 import dev.st4j.engine.rotary.SelfAttention;
@@ -46,7 +45,7 @@ public final class Gemma3TextModel extends RotaryModel {
     private record Layer(RmsNorm inputNorm, SelfAttention attention, boolean sliding, RmsNorm postAttentionNorm,
             RmsNorm preFeedForwardNorm, GatedFeedForward mlp, RmsNorm postFeedForwardNorm) {}
 
-    private Gemma3TextModel(Kernels kernels, ModelConfig c, ModelWeights w) {
+    private Gemma3TextModel(Kernels kernels, ModelConfig c, Checkpoint w) {
         super("Gemma3", kernels, LlamaLayout.embeddings(w, c, c.positive("vocab_size"), c.positive("hidden_size"),
                 true));
         int layerCount = c.positive("num_hidden_layers");
@@ -59,21 +58,21 @@ public final class Gemma3TextModel extends RotaryModel {
         boolean bidirectional = c.flag("use_bidirectional_attention", false);
         int window = c.positive("sliding_window", 4096);
         int pattern = c.positive("sliding_window_pattern", c.positive("_sliding_window_pattern", 6));
-        String[] types = RotaryConfig.layerTypes(c, layerCount,
-                i -> (i + 1) % pattern != 0 ? RotaryConfig.SLIDING : RotaryConfig.FULL);
+        String[] types = c.layerTypes(layerCount,
+                i -> (i + 1) % pattern != 0 ? ModelConfig.SLIDING : ModelConfig.FULL);
         float scale = (float) Math.pow(c.number("query_pre_attn_scalar", 256), -0.5);
         float softcap = (float) c.number("attn_logit_softcapping", 0);
         this.embeddingScale = (float) Math.sqrt(hidden);
-        this.globalRotary = RotaryConfig.rotaryFor(c, RotaryConfig.FULL, heads.headDim(), c.number("rope_theta", 1e6),
+        this.globalRotary = c.rotaryFor(ModelConfig.FULL, heads.headDim(), c.number("rope_theta", 1e6),
                 c.json().get("rope_scaling"), "rope_scaling");
         // The local rotary embedding is always the default kind: transformers drops rope_scaling for it.
-        this.localRotary = RotaryConfig.rotaryFor(c, RotaryConfig.SLIDING, heads.headDim(), c.number("rope_local_base_freq", 1e4),
+        this.localRotary = c.rotaryFor(ModelConfig.SLIDING, heads.headDim(), c.number("rope_local_base_freq", 1e4),
                 null, "rope_scaling");
 
         List<Layer> list = new ArrayList<>();
         for (int i = 0; i < layerCount; i++) {
             String p = "layers." + i + ".";
-            boolean sliding = types[i].equals(RotaryConfig.SLIDING);
+            boolean sliding = types[i].equals(ModelConfig.SLIDING);
             AttentionMask mask = !sliding ? (bidirectional ? AttentionMask.bidirectional() : AttentionMask.causal())
                     : bidirectional ? AttentionMask.bidirectional(window / 2) : AttentionMask.causalWindow(window);
             list.add(new Layer(
@@ -90,7 +89,7 @@ public final class Gemma3TextModel extends RotaryModel {
         this.finalNorm = norm(w, "norm.weight", eps);
     }
 
-    private RmsNorm norm(ModelWeights w, String name, float eps) {
+    private RmsNorm norm(Checkpoint w, String name, float eps) {
         return RmsNorm.timesOnePlusWeight(w.vector(name, hidden), eps);
     }
 
@@ -104,7 +103,7 @@ public final class Gemma3TextModel extends RotaryModel {
      */
     public static Gemma3TextModel load(Path configFile, JsonNode config, SafetensorsFile weights, Kernels kernels) {
         return new Gemma3TextModel(kernels, new ModelConfig(configFile, config, "Gemma3"),
-                new ModelWeights(weights, "Gemma3", "model.", "norm.weight"));
+                new Checkpoint(weights, "Gemma3", "norm.weight", "model."));
     }
 
     @Override

@@ -117,31 +117,4 @@ public final class ModelConfig {
     private static List<String> quoted(String[] values) {
         return java.util.Arrays.stream(values).map(v -> "'" + v + "'").toList();
     }
-
-    /** The whole {@code config.json}, for nested settings ({@code rope_scaling}, {@code layer_types}). */
-    public JsonNode json() {
-        return json;
-    }
-
-    /** Whether {@code key} is present and not null. */
-    public boolean has(String key) {
-        return !absent(key);
-    }
-
-    /** A number such as a rotary base, {@code fallback} when absent. */
-    public double number(String key, double fallback) {
-        if (absent(key)) {
-            return fallback;
-        }
-        JsonNode n = json.get(key);
-        if (!n.isNumber()) {
-            throw new ModelFormatException(file, "\"" + key + "\" must be a number, got " + n);
-        }
-        return n.asDouble();
-    }
-
-    /** A string such as an activation's name, {@code fallback} when absent. */
-    public String text(String key, String fallback) {
-        return absent(key) ? fallback : json.get(key).asText();
-    }
 }

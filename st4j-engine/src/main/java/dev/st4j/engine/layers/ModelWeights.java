@@ -53,22 +53,4 @@ public final class ModelWeights {
     public float[] vector(String name, long... shape) {
         return tensor(name, shape).toFloatArray();
     }
-
-    /** Whether the file has {@code name} (under its naming, bare or prefixed). */
-    public boolean has(String name) {
-        return file.find(prefix + name).isPresent();
-    }
-
-    /**
-     * The tensor stored as exactly {@code name}, outside the base-model prefix (a task head such as
-     * {@code lm_head.weight}), if the file has it; it must then have {@code shape}.
-     */
-    public Optional<Tensor> findOutsidePrefix(String name, long... shape) {
-        Optional<Tensor> t = file.find(name);
-        if (t.isPresent() && !t.get().hasShape(shape)) {
-            throw new ModelFormatException(file.source(), architecture + " weight '" + name + "' has shape "
-                    + t.get().shapeString() + " but config.json implies " + Arrays.toString(shape));
-        }
-        return t;
-    }
 }

@@ -7,11 +7,10 @@ import dev.st4j.engine.kernels.Kernels;
 import dev.st4j.engine.kernels.Parallel;
 import dev.st4j.engine.rotary.Activation;
 import dev.st4j.engine.rotary.AttentionMask;
-import dev.st4j.engine.layers.ModelWeights;
+import dev.st4j.engine.rotary.Checkpoint;
 import dev.st4j.engine.rotary.GatedFeedForward;
-import dev.st4j.engine.layers.ModelConfig;
+import dev.st4j.engine.rotary.ModelConfig;
 import dev.st4j.engine.rotary.PackedBatch;
-import dev.st4j.engine.rotary.RotaryConfig;
 import dev.st4j.engine.rotary.RotaryEmbedding;
 import dev.st4j.engine.rotary.RotaryModel;
 import dev.st4j.engine.rotary.Rows;
@@ -46,14 +45,14 @@ public final class ModernBertModel extends RotaryModel {
     /** LayerNorm with an optional bias ({@code norm_bias}). */
     private record LayerNorm(float[] gamma, float[] beta) {}
 
-    private ModernBertModel(Kernels kernels, ModelConfig c, ModelWeights w) {
+    private ModernBertModel(Kernels kernels, ModelConfig c, Checkpoint w) {
         super("ModernBERT", kernels, w.tensor("embeddings.tok_embeddings.weight", c.positive("vocab_size"),
                 c.positive("hidden_size")));
         int heads = c.positive("num_attention_heads");
         int layerCount = c.positive("num_hidden_layers");
         int intermediate = c.positive("intermediate_size");
         this.eps = (float) c.number("norm_eps", 1e-5);
-        c.requireDivisible("hidden_size", hidden, "num_attention_heads", heads);
+        c.requireMultiple("hidden_size", hidden, "num_attention_heads", heads);
         int headDim = hidden / heads;
         boolean normBias = c.flag("norm_bias", false);
         boolean attentionBias = c.flag("attention_bias", false);
@@ -61,27 +60,27 @@ public final class ModernBertModel extends RotaryModel {
         Activation activation = Activation.fromConfig(c, "hidden_activation", c.text("hidden_activation", "gelu"));
         int every = c.positive("global_attn_every_n_layers", 3);
         int window = c.positive("local_attention", 128);
-        String[] types = RotaryConfig.layerTypes(c, layerCount, i -> i % every == 0 ? RotaryConfig.FULL : RotaryConfig.SLIDING);
-        this.globalRotary = rotary(c, headDim, RotaryConfig.FULL);
-        this.localRotary = rotary(c, headDim, RotaryConfig.SLIDING);
+        String[] types = c.layerTypes(layerCount, i -> i % every == 0 ? ModelConfig.FULL : ModelConfig.SLIDING);
+        this.globalRotary = rotary(c, headDim, ModelConfig.FULL);
+        this.localRotary = rotary(c, headDim, ModelConfig.SLIDING);
 
         this.embeddingNorm = norm(w, "embeddings.norm", normBias);
         List<Layer> list = new ArrayList<>();
         for (int i = 0; i < layerCount; i++) {
             String p = "layers." + i + ".";
-            boolean local = types[i].equals(RotaryConfig.SLIDING);
+            boolean local = types[i].equals(ModelConfig.SLIDING);
             AttentionMask mask = local ? AttentionMask.bidirectional(window / 2) : AttentionMask.bidirectional();
             SelfAttention attention = new SelfAttention(heads, heads, headDim,
                     w.matrix(p + "attn.Wqkv.weight", 3 * hidden, hidden),
-                    attentionBias ? w.vector(p + "attn.Wqkv.bias", 3 * hidden) : null,
+                    w.optionalVector(attentionBias, p + "attn.Wqkv.bias", 3 * hidden),
                     w.matrix(p + "attn.Wo.weight", hidden, hidden),
-                    attentionBias ? w.vector(p + "attn.Wo.bias", hidden) : null,
+                    w.optionalVector(attentionBias, p + "attn.Wo.bias", hidden),
                     null, null, (float) (1 / Math.sqrt(headDim)), 0, mask);
             GatedFeedForward mlp = new GatedFeedForward(
                     w.matrix(p + "mlp.Wi.weight", 2 * intermediate, hidden),
-                    mlpBias ? w.vector(p + "mlp.Wi.bias", 2 * intermediate) : null,
+                    w.optionalVector(mlpBias, p + "mlp.Wi.bias", 2 * intermediate),
                     w.matrix(p + "mlp.Wo.weight", hidden, intermediate),
-                    mlpBias ? w.vector(p + "mlp.Wo.bias", hidden) : null, activation);
+                    w.optionalVector(mlpBias, p + "mlp.Wo.bias", hidden), activation);
             list.add(new Layer(i == 0 ? null : norm(w, p + "attn_norm", normBias), attention, local,
                     norm(w, p + "mlp_norm", normBias), mlp));
         }
@@ -92,11 +91,11 @@ public final class ModernBertModel extends RotaryModel {
     /** Global and local layers' rotary bases; a null {@code local_rope_theta} means the global one, as in 4.x. */
     private static RotaryEmbedding rotary(ModelConfig c, int headDim, String type) {
         double global = c.number("global_rope_theta", 160000);
-        double theta = type.equals(RotaryConfig.FULL) ? global : c.number("local_rope_theta", global);
-        return RotaryConfig.rotaryFor(c, type, headDim, theta, c.json().get("rope_scaling"), "rope_scaling");
+        double theta = type.equals(ModelConfig.FULL) ? global : c.number("local_rope_theta", global);
+        return c.rotaryFor(type, headDim, theta, c.json().get("rope_scaling"), "rope_scaling");
     }
 
-    private LayerNorm norm(ModelWeights w, String name, boolean bias) {
+    private LayerNorm norm(Checkpoint w, String name, boolean bias) {
         float[] gamma = w.vector(name + ".weight", hidden);
         return new LayerNorm(gamma, bias ? w.vector(name + ".bias", hidden) : new float[hidden]);
     }
@@ -111,7 +110,7 @@ public final class ModernBertModel extends RotaryModel {
      */
     public static ModernBertModel load(Path configFile, JsonNode config, SafetensorsFile weights, Kernels kernels) {
         return new ModernBertModel(kernels, new ModelConfig(configFile, config, "ModernBERT"),
-                new ModelWeights(weights, "ModernBERT", "model.", "embeddings.tok_embeddings.weight"));
+                new Checkpoint(weights, "ModernBERT", "embeddings.tok_embeddings.weight", "model."));
     }
 
     @Override

@@ -7,13 +7,12 @@ import dev.st4j.engine.kernels.Kernels;
 import dev.st4j.engine.kernels.Parallel;
 import dev.st4j.engine.rotary.Activation;
 import dev.st4j.engine.rotary.AttentionMask;
-import dev.st4j.engine.layers.ModelWeights;
+import dev.st4j.engine.rotary.Checkpoint;
 import dev.st4j.engine.rotary.GatedFeedForward;
 import dev.st4j.engine.rotary.LlamaLayout;
-import dev.st4j.engine.layers.ModelConfig;
+import dev.st4j.engine.rotary.ModelConfig;
 import dev.st4j.engine.rotary.PackedBatch;
 import dev.st4j.engine.rotary.RmsNorm;
-import dev.st4j.engine.rotary.RotaryConfig;
 import dev.st4j.engine.rotary.RotaryEmbedding;
 import dev.st4j.engine.rotary.RotaryModel;
 import dev.st4j.engine.rotary.SelfAttention;
@@ -40,7 +39,7 @@ public final class Qwen3Model extends RotaryModel {
     private record Layer(RmsNorm inputNorm, SelfAttention attention, RmsNorm postAttentionNorm,
             GatedFeedForward mlp) {}
 
-    private Qwen3Model(Kernels kernels, ModelConfig c, ModelWeights w) {
+    private Qwen3Model(Kernels kernels, ModelConfig c, Checkpoint w) {
         super("Qwen3", kernels, LlamaLayout.embeddings(w, c, c.positive("vocab_size"), c.positive("hidden_size"),
                 false));
         int layerCount = c.positive("num_hidden_layers");
@@ -49,20 +48,20 @@ public final class Qwen3Model extends RotaryModel {
         LlamaLayout.Heads heads = LlamaLayout.Heads.read(c, hidden);
         boolean bias = c.flag("attention_bias", false);
         Activation activation = Activation.fromConfig(c, "hidden_act", c.text("hidden_act", "silu"));
-        this.rotary = RotaryConfig.rotaryFor(c, RotaryConfig.FULL, heads.headDim(), c.number("rope_theta", 10000),
+        this.rotary = c.rotaryFor(ModelConfig.FULL, heads.headDim(), c.number("rope_theta", 10000),
                 c.json().get("rope_scaling"), "rope_scaling");
         // As Qwen3Config: the window applies only with use_sliding_window, from layer max_window_layers on.
         Integer window = c.flag("use_sliding_window", false) && c.has("sliding_window")
                 ? c.positive("sliding_window") : null;
         int firstWindowed = (int) c.number("max_window_layers", 28);
-        String[] types = RotaryConfig.layerTypes(c, layerCount,
-                i -> window != null && i >= firstWindowed ? RotaryConfig.SLIDING : RotaryConfig.FULL);
+        String[] types = c.layerTypes(layerCount,
+                i -> window != null && i >= firstWindowed ? ModelConfig.SLIDING : ModelConfig.FULL);
 
         List<Layer> list = new ArrayList<>();
         for (int i = 0; i < layerCount; i++) {
             String p = "layers." + i + ".";
             AttentionMask mask = AttentionMask.causal();
-            if (types[i].equals(RotaryConfig.SLIDING)) {
+            if (types[i].equals(ModelConfig.SLIDING)) {
                 if (window == null) {
                     throw c.unsupported("layer_types[" + i + "]", "'" + types[i] + "'",
                             "a sliding layer needs use_sliding_window true and a sliding_window");
@@ -90,7 +89,7 @@ public final class Qwen3Model extends RotaryModel {
      */
     public static Qwen3Model load(Path configFile, JsonNode config, SafetensorsFile weights, Kernels kernels) {
         return new Qwen3Model(kernels, new ModelConfig(configFile, config, "Qwen3"),
-                new ModelWeights(weights, "Qwen3", "model.", "norm.weight"));
+                new Checkpoint(weights, "Qwen3", "norm.weight", "model."));
     }
 
     @Override

@@ -1,6 +1,5 @@
 package dev.st4j.engine.rotary;
 
-import dev.st4j.engine.layers.ModelConfig;
 import dev.st4j.engine.kernels.Kernels;
 
 /** The activation functions of transformers' {@code ACT2FN} that the engine computes, by their config names. */

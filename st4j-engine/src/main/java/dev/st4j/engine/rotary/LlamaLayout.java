@@ -1,9 +1,6 @@
 package dev.st4j.engine.rotary;
 
-import dev.st4j.engine.layers.ModelConfig;
-import dev.st4j.engine.layers.ModelWeights;
 import dev.st4j.safetensors.Tensor;
-import java.util.Optional;
 import java.util.function.Function;
 
 /**
@@ -24,9 +21,9 @@ public final class LlamaLayout {
         public static Heads read(ModelConfig c, int hidden) {
             int heads = c.positive("num_attention_heads");
             int kvHeads = c.positive("num_key_value_heads", heads);
-            c.requireDivisible("num_attention_heads", heads, "num_key_value_heads", kvHeads);
+            c.requireMultiple("num_attention_heads", heads, "num_key_value_heads", kvHeads);
             if (!c.has("head_dim")) {
-                c.requireDivisible("hidden_size", hidden, "num_attention_heads", heads);
+                c.requireMultiple("hidden_size", hidden, "num_attention_heads", heads);
             }
             return new Heads(heads, kvHeads, c.positive("head_dim", hidden / heads));
         }
@@ -36,12 +33,10 @@ public final class LlamaLayout {
      * {@code embed_tokens.weight}; a checkpoint with tied input and output embeddings
      * ({@code tie_word_embeddings}) may hold it only as {@code lm_head.weight}.
      */
-    public static Tensor embeddings(ModelWeights w, ModelConfig c, int vocab, int hidden, boolean tiedByDefault) {
-        if (!w.has("embed_tokens.weight") && c.flag("tie_word_embeddings", tiedByDefault)) {
-            Optional<Tensor> head = w.findOutsidePrefix("lm_head.weight", vocab, hidden);
-            if (head.isPresent()) {
-                return head.get();
-            }
+    public static Tensor embeddings(Checkpoint w, ModelConfig c, int vocab, int hidden, boolean tiedByDefault) {
+        if (!w.has("embed_tokens.weight") && c.flag("tie_word_embeddings", tiedByDefault)
+                && w.hasExact("lm_head.weight")) {
+            return w.exactTensor("lm_head.weight", vocab, hidden);
         }
         return w.tensor("embed_tokens.weight", vocab, hidden);
     }
@@ -50,7 +45,7 @@ public final class LlamaLayout {
      * Layer {@code p}'s attention ({@code p} ends with a dot), with q/k norms built by {@code norm} from their
      * stored weights.
      */
-    public static SelfAttention attention(ModelWeights w, String p, int hidden, Heads h, boolean bias,
+    public static SelfAttention attention(Checkpoint w, String p, int hidden, Heads h, boolean bias,
             Function<float[], RmsNorm> norm, float scale, float softcap, AttentionMask mask) {
         String a = p + "self_attn.";
         int q = h.heads() * h.headDim();
@@ -58,30 +53,20 @@ public final class LlamaLayout {
         return new SelfAttention(h.heads(), h.kvHeads(), h.headDim(),
                 dev.st4j.engine.kernels.WeightMatrix.stack(w.matrix(a + "q_proj.weight", q, hidden),
                         w.matrix(a + "k_proj.weight", kv, hidden), w.matrix(a + "v_proj.weight", kv, hidden)),
-                bias ? concatenated(w.vector(a + "q_proj.bias", q), w.vector(a + "k_proj.bias", kv),
-                        w.vector(a + "v_proj.bias", kv)) : null,
-                w.matrix(a + "o_proj.weight", hidden, q), bias ? w.vector(a + "o_proj.bias", hidden) : null,
+                w.concatenated(bias, new String[] {a + "q_proj.bias", a + "k_proj.bias", a + "v_proj.bias"},
+                        new int[] {q, kv, kv}),
+                w.matrix(a + "o_proj.weight", hidden, q), w.optionalVector(bias, a + "o_proj.bias", hidden),
                 norm.apply(w.vector(a + "q_norm.weight", h.headDim())),
                 norm.apply(w.vector(a + "k_norm.weight", h.headDim())), scale, softcap, mask);
     }
 
     /** Layer {@code p}'s {@code down(act(gate(x)) * up(x))}. */
-    public static GatedFeedForward feedForward(ModelWeights w, String p, int hidden, int intermediate,
+    public static GatedFeedForward feedForward(Checkpoint w, String p, int hidden, int intermediate,
             Activation activation) {
         String m = p + "mlp.";
         return new GatedFeedForward(
                 dev.st4j.engine.kernels.WeightMatrix.stack(w.matrix(m + "gate_proj.weight", intermediate, hidden),
                         w.matrix(m + "up_proj.weight", intermediate, hidden)),
                 null, w.matrix(m + "down_proj.weight", hidden, intermediate), null, activation);
-    }
-
-    private static float[] concatenated(float[]... parts) {
-        float[] out = new float[java.util.Arrays.stream(parts).mapToInt(p -> p.length).sum()];
-        int at = 0;
-        for (float[] p : parts) {
-            System.arraycopy(p, 0, out, at, p.length);
-            at += p.length;
-        }
-        return out;
     }
 }

@@ -4,7 +4,6 @@ import dev.st4j.backend.TokenBatch;
 import dev.st4j.engine.EncoderModel;
 import dev.st4j.engine.kernels.Kernels;
 import dev.st4j.engine.kernels.Parallel;
-import dev.st4j.safetensors.DType;
 import dev.st4j.safetensors.Tensor;
 
 /**
@@ -26,8 +25,7 @@ public abstract class RotaryModel implements EncoderModel {
         this.vocab = Math.toIntExact(shape[0]);
         this.hidden = Math.toIntExact(shape[1]);
         this.embeddings = embeddings;
-        // Half-precision weights say so in describe(): "Qwen3 BF16".
-        this.architecture = name + (embeddings.dtype() == DType.F32 ? "" : " " + embeddings.dtype());
+        this.architecture = name + Checkpoint.dtypeLabel(embeddings);
     }
 
     @Override
