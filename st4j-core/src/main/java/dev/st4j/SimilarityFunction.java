@@ -13,6 +13,9 @@ public enum SimilarityFunction implements ScoreFunction {
     EUCLIDEAN("euclidean"),
     MANHATTAN("manhattan");
 
+    /** Python's alias {@code SimilarityFunction.DOT_PRODUCT} of {@code DOT}. */
+    public static final SimilarityFunction DOT_PRODUCT = DOT;
+
     private final String pythonName;
 
     SimilarityFunction(String pythonName) {
