@@ -69,6 +69,31 @@ class EvaluatorsTest {
         assertEquals("spearman_cosine", one.primaryMetric());
     }
 
+    @Test
+    void binaryPrecisionsScoreTheUnpackedSignBits() throws IOException {
+        // As floats, pair 0 is nearly orthogonal (cos 0.02); as sign bits its two rows are identical (cos 1).
+        float n = -0.01f;
+        float[] a = {1, 1, 1, 1, n, n, n, n};
+        Map<String, float[]> vectors = new LinkedHashMap<>();
+        vectors.put("a", a);
+        vectors.put("b0", new float[] {0.01f, 0.01f, 0.01f, 0.01f, -1, -1, -1, -1}); // bits 11110000
+        vectors.put("b1", new float[] {1, 1, 1, -1, -1, -1, -1, -1}); // 11100000: cos 3 / sqrt(4 * 3)
+        vectors.put("b2", new float[] {1, 1, -1, -1, -1, -1, -1, -1}); // 11000000: cos 2 / sqrt(4 * 2)
+        vectors.put("b3", new float[] {-1, -1, -1, -1, 1, 1, 1, 1}); // 00001111: cos 0
+        List<String> s1 = List.of("a", "a", "a", "a");
+        List<String> s2 = List.of("b0", "b1", "b2", "b3");
+        double[] gold = {4, 3, 2, 1};
+        for (dev.st4j.Precision p : List.of(dev.st4j.Precision.UBINARY, dev.st4j.Precision.BINARY)) {
+            EmbeddingSimilarityEvaluator e = EmbeddingSimilarityEvaluator.builder(s1, s2, gold).precision(p).build();
+            Map<String, Double> m = e.evaluate(table(vectors), SimilarityFunction.COSINE, dir);
+            assertEquals(1.0, m.get("spearman_cosine"), 1e-12, p.toString());
+            assertEquals(0.9159189794451805, m.get("pearson_cosine"), 1e-6, p.toString()); // scipy on the bit cosines
+            assertTrue(Files.isRegularFile(dir.resolve("similarity_evaluation_" + p.pythonName() + "_results.csv")));
+        }
+        EmbeddingSimilarityEvaluator floats = EmbeddingSimilarityEvaluator.builder(s1, s2, gold).build();
+        assertTrue(floats.evaluate(table(vectors), SimilarityFunction.COSINE, null).get("spearman_cosine") < 1.0);
+    }
+
     private static InformationRetrievalEvaluator.Builder cranfieldLike() {
         Map<String, String> queries = new LinkedHashMap<>();
         queries.put("q1", "Q0");
