@@ -41,6 +41,12 @@ final class ModelOptions {
     @Option(names = "--offline", description = "Use only local folders, embedded models and the hub cache.")
     boolean offline;
 
+    /** What names the model for a cache key: the name and every option that changes its embeddings. */
+    String describe() {
+        return model + " revision=" + revision + " backend=" + backend + " onnx-file=" + onnxFile
+                + " max-seq-length=" + maxSeqLength;
+    }
+
     SentenceTransformer load() {
         SentenceTransformer model = SentenceTransformer.load(this.model, LoadOptions.builder()
                 .backend(backend).onnxFileName(onnxFile).threads(threads).revision(revision)
