@@ -22,7 +22,8 @@ import java.util.List;
  *
  * <p>All real tokens of a batch are packed into one {@code [tokens, hidden]} matrix, so every linear layer is a
  * single matmul with no padding rows, and attention runs per sequence and head over that sequence's tokens only
- * (which is why no attention mask is needed). Weight matrices stay memory-mapped in their stored type.
+ * (which is why no attention mask is needed). F32 weight matrices are packed once at load into the matmul's tile
+ * layout ({@link Kernels#prepare}); 16-bit ones stay memory-mapped in their stored type.
  */
 public final class BertModel implements EncoderModel {
     private final Kernels kernels;
@@ -76,17 +77,17 @@ public final class BertModel implements EncoderModel {
             String p = "encoder.layer." + i + ".";
             String a = p + "attention.self.";
             list.add(new Layer(
-                    WeightMatrix.stack(w.matrix(a + "query.weight", hidden, hidden),
-                            w.matrix(a + "key.weight", hidden, hidden), w.matrix(a + "value.weight", hidden, hidden)),
+                    kernels.prepare(WeightMatrix.stack(w.matrix(a + "query.weight", hidden, hidden),
+                            w.matrix(a + "key.weight", hidden, hidden), w.matrix(a + "value.weight", hidden, hidden))),
                     concat(w.vector(a + "query.bias", hidden), w.vector(a + "key.bias", hidden),
                             w.vector(a + "value.bias", hidden)),
-                    w.matrix(p + "attention.output.dense.weight", hidden, hidden),
+                    kernels.prepare(w.matrix(p + "attention.output.dense.weight", hidden, hidden)),
                     w.vector(p + "attention.output.dense.bias", hidden),
                     w.vector(p + "attention.output.LayerNorm.weight", hidden),
                     w.vector(p + "attention.output.LayerNorm.bias", hidden),
-                    w.matrix(p + "intermediate.dense.weight", intermediate, hidden),
+                    kernels.prepare(w.matrix(p + "intermediate.dense.weight", intermediate, hidden)),
                     w.vector(p + "intermediate.dense.bias", intermediate),
-                    w.matrix(p + "output.dense.weight", hidden, intermediate),
+                    kernels.prepare(w.matrix(p + "output.dense.weight", hidden, intermediate)),
                     w.vector(p + "output.dense.bias", hidden),
                     w.vector(p + "output.LayerNorm.weight", hidden),
                     w.vector(p + "output.LayerNorm.bias", hidden)));
@@ -127,6 +128,12 @@ public final class BertModel implements EncoderModel {
     }
 
     @Override
+    public long packedWeightBytes() {
+        return layers.stream().mapToLong(l -> l.qkv.packedBytes() + l.attnOut.packedBytes() + l.up.packedBytes()
+                + l.down.packedBytes()).sum();
+    }
+
+    @Override
     public float[] forward(TokenBatch batch, Parallel parallel) {
         int batchSize = batch.batchSize();
         int[] lengths = batch.lengths();
@@ -139,7 +146,18 @@ public final class BertModel implements EncoderModel {
             offsets[b + 1] = offsets[b] + lengths[b];
         }
         int tokens = offsets[batchSize];
-        Workspace ws = tokens <= Workspace.MAX_REUSED_TOKENS ? WORKSPACE.get() : new Workspace();
+        Workspace pooled = workspaces.poll();
+        Workspace ws = pooled != null ? pooled : new Workspace();
+        try {
+            return forward(batch, offsets, tokens, ws, parallel);
+        } finally {
+            if (tokens <= Workspace.MAX_REUSED_TOKENS) {
+                workspaces.offer(ws);
+            }
+        }
+    }
+
+    private float[] forward(TokenBatch batch, int[] offsets, int tokens, Workspace ws, Parallel parallel) {
         float[] x = ws.x = grow(ws.x, tokens * hidden);
         float[] qkv = ws.qkv = grow(ws.qkv, tokens * 3 * hidden);
         float[] context = ws.context = grow(ws.context, tokens * hidden);
@@ -161,9 +179,11 @@ public final class BertModel implements EncoderModel {
     }
 
     /**
-     * The activations of one forward pass, kept per calling thread so consecutive batches reuse them instead of
-     * allocating (and zeroing) ~12 MB each time. Every step overwrites the part it uses, so stale contents are
-     * harmless; batches above {@link #MAX_REUSED_TOKENS} get a fresh one so a rare huge batch is not retained.
+     * The activations of one forward pass, pooled in the model (one per concurrent caller, released with the
+     * model, unlike a thread-local that would outlive it in every caller's thread) so consecutive batches reuse
+     * them instead of allocating (and zeroing) ~12 MB each time. Every step overwrites the part it uses, so stale
+     * contents are harmless; a batch above {@link #MAX_REUSED_TOKENS} does not return its workspace to the pool, so
+     * a rare huge batch is not retained.
      */
     private static final class Workspace {
         static final int MAX_REUSED_TOKENS = 4096;
@@ -174,7 +194,8 @@ public final class BertModel implements EncoderModel {
         float[] inner = new float[0];
     }
 
-    private static final ThreadLocal<Workspace> WORKSPACE = ThreadLocal.withInitial(Workspace::new);
+    private final java.util.concurrent.ConcurrentLinkedQueue<Workspace> workspaces =
+            new java.util.concurrent.ConcurrentLinkedQueue<>();
 
     private static float[] grow(float[] a, int size) {
         return a.length >= size ? a : new float[size];
