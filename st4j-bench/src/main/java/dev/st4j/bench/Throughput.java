@@ -84,7 +84,7 @@ public final class Throughput {
                     .sorted(Comparator.comparingInt((Integer i) -> lengths[i]).reversed())
                     .map(texts::get).toList();
             System.out.printf("%s, %d texts, %d tokens (max_seq_length %d), batch %d, %d threads%n", MODEL,
-                    corpus.size(), tokens, java.getMaxSeqLength(), batch, threads);
+                    corpus.size(), tokens, java.getMaxSeqLength().getAsInt(), batch, threads);
             System.out.printf("  onnx: %s%n  java: %s%n", onnx.describeBackend(), java.describeBackend());
 
             List<String> warm = corpus.subList(0, Math.min(corpus.size(), 20 * batch));

@@ -57,7 +57,7 @@ class JavaEngineParityTest {
                 longest = Math.max(longest, actualTokens.get(i).rows());
             }
             assertTrue(tokenDiff <= 1e-4, id + ": token embeddings differ by " + tokenDiff);
-            assertTrue(longest >= Math.min(257, java.getMaxSeqLength()), "longest text has " + longest + " tokens");
+            assertTrue(longest >= Math.min(257, java.getMaxSeqLength().getAsInt()), "longest text has " + longest + " tokens");
             System.out.printf("%s: max |diff| sentence %.2e, token %.2e, longest %d tokens%n", id, sentenceDiff,
                     tokenDiff, longest);
         }
