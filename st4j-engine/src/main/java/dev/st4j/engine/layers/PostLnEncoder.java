@@ -3,6 +3,7 @@ package dev.st4j.engine.layers;
 import dev.st4j.engine.kernels.Kernels;
 import dev.st4j.engine.kernels.Parallel;
 import dev.st4j.engine.kernels.ScoreBias;
+import dev.st4j.engine.rotary.PackedBatch;
 import java.util.List;
 
 /**
@@ -79,9 +80,9 @@ public final class PostLnEncoder {
             int s = task / heads;
             int head = task % heads;
             int col = head * headSize;
-            int q = packed.start(s) * stride + col;
+            int q = packed.offset(s) * stride + col;
             kernels.attention(qkv, stride, q, q + hidden, q + 2 * hidden, packed.length(s), headSize, scale,
-                    headBias == null ? null : headBias[head], context, packed.start(s) * hidden + col, hidden);
+                    headBias == null ? null : headBias[head], context, packed.offset(s) * hidden + col, hidden);
         });
     }
 
