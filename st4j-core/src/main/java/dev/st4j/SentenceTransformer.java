@@ -408,6 +408,19 @@ public final class SentenceTransformer implements AutoCloseable {
         this.similarityFunction = function;
     }
 
+    // ---------------------------------------------------------------- evaluation
+
+    /** Runs {@code evaluator} on this model, as Python's {@code model.evaluate(evaluator)}: metrics by Python's names. */
+    public Map<String, Double> evaluate(dev.st4j.eval.Evaluator evaluator) {
+        return evaluator.evaluate(this);
+    }
+
+    /** Runs {@code evaluator} and, if it writes CSV, appends its results to the CSV file in {@code outputFolder}. */
+    public Map<String, Double> evaluate(dev.st4j.eval.Evaluator evaluator, Path outputFolder)
+            throws java.io.IOException {
+        return evaluator.evaluate(this, outputFolder);
+    }
+
     // ---------------------------------------------------------------- properties
 
     /** The embedding width {@code encode} returns (after the model's {@code truncateDim}, if set). */

@@ -60,6 +60,13 @@ final class ModelOptions {
             description = "Prompt applied when a call names none (one of the model's prompts).")
     String defaultPromptName;
 
+    /** What names the model for a cache key: the name and every option that changes its embeddings. */
+    String describe() {
+        return model + " revision=" + revision + " backend=" + backend + " onnx-file=" + onnxFile
+                + " max-seq-length=" + maxSeqLength + " default-prompt-name=" + defaultPromptName
+                + " prompts=" + (promptsFile == null ? null : readPrompts(promptsFile));
+    }
+
     SentenceTransformer load() {
         LoadOptions.Builder b = LoadOptions.builder()
                 .backend(backend).onnxFileName(onnxFile).threads(threads).revision(revision)

@@ -13,6 +13,10 @@ import picocli.CommandLine.Command;
         description = "Sentence Transformers for Java: encode texts and compare them, offline.",
         subcommands = {EncodeCommand.class, SimilarityCommand.class, InfoCommand.class, DownloadCommand.class,
             SaveCommand.class,
+            SearchCommand.class,
+            MineCommand.class,
+            ClusterCommand.class,
+            EvaluateCommand.class,
             CommandLine.HelpCommand.class})
 public final class St4jCommand implements Runnable {
 
