@@ -129,7 +129,6 @@ public final class SentenceTransformer implements AutoCloseable {
         prompts.put("query", "");
         prompts.put("document", "");
         Pipeline pipeline = Pipeline.of(modules);
-        pipeline.plan(null);
         return new SentenceTransformer(null, pipeline, Collections.unmodifiableMap(prompts), null, null, null,
                 ModelCard.Source.NONE);
     }
