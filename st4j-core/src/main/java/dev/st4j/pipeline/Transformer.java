@@ -65,7 +65,7 @@ public final class Transformer implements InputModule {
         JsonNode hfConfig = ModelFolder.readJsonObject(configFile);
         boolean lower = stConfig != null && stConfig.path("do_lower_case").asBoolean(false);
         int maxLength = effectiveMaxLength(folder, stConfig, hfConfig);
-        TextTokenizer tokenizer = TextTokenizer.load(folder, lower, maxLength);
+        TextTokenizer tokenizer = TextTokenizer.load(folder, lower, maxLength, options.tokenizer());
         TransformerBackend backend;
         try {
             backend = Backends.open(folder, backendName, options);
