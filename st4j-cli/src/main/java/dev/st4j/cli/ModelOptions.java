@@ -1,5 +1,6 @@
 package dev.st4j.cli;
 
+import dev.st4j.Fix;
 import dev.st4j.LoadOptions;
 import dev.st4j.SentenceTransformer;
 import java.nio.file.Path;
@@ -14,7 +15,8 @@ final class ModelOptions {
     String model;
 
     @Option(names = "--backend", paramLabel = "java|onnx",
-            description = "Inference backend (default: java for safetensors weights, else onnx).")
+            description = "Inference backend (default: java when the engine runs the architecture and the model has "
+                    + "safetensors weights, else onnx when it has an ONNX export).")
     String backend;
 
     @Option(names = "--onnx-file", paramLabel = "FILE",
@@ -40,6 +42,15 @@ final class ModelOptions {
 
     @Option(names = "--offline", description = "Use only local folders, embedded models and the hub cache.")
     boolean offline;
+
+    /** A fix said with this command line's flags instead of the library's builder methods. */
+    static String asFlag(Fix fix) {
+        return switch (fix.kind()) {
+            case BACKEND -> "run with --backend " + fix.value();
+            case ONNX_FILE -> "run with --onnx-file " + fix.value();
+            case DEPENDENCY, ACTION -> fix.forLibrary();
+        };
+    }
 
     SentenceTransformer load() {
         SentenceTransformer model = SentenceTransformer.load(this.model, LoadOptions.builder()
