@@ -8,9 +8,16 @@ package dev.st4j;
  * @param promptName name of one of the model's prompts
  * @param normalizeEmbeddings L2-normalize the results (after truncation)
  * @param truncateDim keep the first dimensions only; null uses the model's setting
+ * @param precision {@code FLOAT32} (default), or a quantized precision for
+ *     {@link SentenceTransformer#encodeQuantized}: ranges come from the whole call's embeddings, as in Python
+ * @param outputValue what to return per text; {@code encode} gives sentence embeddings,
+ *     {@link SentenceTransformer#encodeTokens} token embeddings, {@link SentenceTransformer#encodeAll} everything
+ * @param task routes a Router module ({@code "query"}, {@code "document"}, ...); null for its default route.
+ *     {@code encodeQuery} and {@code encodeDocument} set it.
  */
 public record EncodeOptions(
-        int batchSize, String prompt, String promptName, boolean normalizeEmbeddings, Integer truncateDim) {
+        int batchSize, String prompt, String promptName, boolean normalizeEmbeddings, Integer truncateDim,
+        Precision precision, OutputValue outputValue, String task) {
 
     private static final EncodeOptions DEFAULTS = builder().build();
 
@@ -21,9 +28,15 @@ public record EncodeOptions(
         if (truncateDim != null && truncateDim <= 0) {
             throw new IllegalArgumentException("truncateDim must be positive, got " + truncateDim);
         }
+        if (precision == null) {
+            precision = Precision.FLOAT32;
+        }
+        if (outputValue == null) {
+            outputValue = OutputValue.SENTENCE_EMBEDDING;
+        }
     }
 
-    /** Batch size 32, no prompt, no normalization, no truncation. */
+    /** Batch size 32, no prompt, no normalization, no truncation, float32, sentence embeddings, no task. */
     public static EncodeOptions defaults() {
         return DEFAULTS;
     }
@@ -34,7 +47,8 @@ public record EncodeOptions(
 
     public Builder toBuilder() {
         return new Builder().batchSize(batchSize).prompt(prompt).promptName(promptName)
-                .normalizeEmbeddings(normalizeEmbeddings).truncateDim(truncateDim);
+                .normalizeEmbeddings(normalizeEmbeddings).truncateDim(truncateDim).precision(precision)
+                .outputValue(outputValue).task(task);
     }
 
     /** Builds {@link EncodeOptions}. */
@@ -44,6 +58,9 @@ public record EncodeOptions(
         private String promptName;
         private boolean normalizeEmbeddings;
         private Integer truncateDim;
+        private Precision precision = Precision.FLOAT32;
+        private OutputValue outputValue = OutputValue.SENTENCE_EMBEDDING;
+        private String task;
 
         private Builder() {}
 
@@ -72,8 +89,30 @@ public record EncodeOptions(
             return this;
         }
 
+        public Builder precision(Precision precision) {
+            this.precision = precision;
+            return this;
+        }
+
+        /** Python's spelling: {@code "float32"}, {@code "int8"}, {@code "uint8"}, {@code "binary"}, {@code "ubinary"}. */
+        public Builder precision(String precision) {
+            this.precision = Precision.fromName(precision);
+            return this;
+        }
+
+        public Builder outputValue(OutputValue outputValue) {
+            this.outputValue = outputValue;
+            return this;
+        }
+
+        public Builder task(String task) {
+            this.task = task;
+            return this;
+        }
+
         public EncodeOptions build() {
-            return new EncodeOptions(batchSize, prompt, promptName, normalizeEmbeddings, truncateDim);
+            return new EncodeOptions(batchSize, prompt, promptName, normalizeEmbeddings, truncateDim, precision,
+                    outputValue, task);
         }
     }
 }

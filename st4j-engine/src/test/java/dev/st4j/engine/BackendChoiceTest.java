@@ -51,7 +51,7 @@ class BackendChoiceTest {
      * sbert.net; the safetensors file is the shared reference MPNet checkpoint, which must not be picked.
      */
     static Path hubLayout(Path dir, String modelType, boolean withOnnx) throws IOException {
-        Path source = RealWeights.onnxFolder("sentence-transformers/all-MiniLM-L6-v2");
+        Path source = RealWeights.folder("sentence-transformers/all-MiniLM-L6-v2");
         try (Stream<Path> walk = Files.walk(source)) {
             for (Path p : walk.filter(Files::isRegularFile).toList()) {
                 String rel = source.relativize(p).toString();

@@ -10,8 +10,9 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Answers the hub's questions as the pure-Java engine does for BERT (st4j-engine cannot be a dependency of this
- * module, whose tests it uses; its own answers are checked there, in {@code BackendChoiceTest}). It never runs.
+ * Answers the hub's questions as the pure-Java engine does, for BERT and not for DeBERTa-v2 (st4j-engine cannot be
+ * a dependency of this module, whose tests it uses; its own answers are checked there, in {@code BackendChoiceTest}).
+ * It never runs.
  */
 final class EngineStandIn implements BackendProvider {
     @Override

@@ -545,20 +545,21 @@ class HubDownloadTest {
     }
 
     @Test
-    void withTheEngineInstalledABertRepositoryBringsSafetensorsAndAnMpnetOneItsOnnxExport() throws IOException {
+    void withTheEngineInstalledABertRepositoryBringsSafetensorsAndAnotherItsOnnxExport() throws IOException {
+        // all-mpnet-base-v2's layout (safetensors + onnx/model.onnx) with an architecture the engine does not run.
         hub.addCommit("acme/bert-layout", withModelType("bert"), "main");
-        Map<String, byte[]> mpnet = withModelType("mpnet");
-        hub.addCommit("acme/mpnet-layout", mpnet, "main");
+        Map<String, byte[]> other = withModelType("deberta-v2");
+        hub.addCommit("acme/deberta-layout", other, "main");
 
         Path bert = withEngine(settings()).downloadModel("acme/bert-layout", null, null, null);
         assertTrue(Files.isRegularFile(bert.resolve("model.safetensors")));
         assertFalse(Files.exists(bert.resolve(ONNX)), "the engine runs BERT: no ONNX download");
 
         hub.clearRequests();
-        Path folder = withEngine(settings()).downloadModel("acme/mpnet-layout", null, null, null);
-        assertFalse(Files.exists(folder.resolve("model.safetensors")), "the engine cannot use MPNet safetensors");
-        assertTrue(contentDownloads(hub.requests()).contains("cdn:" + FakeHub.sha256(mpnet.get(ONNX))));
-        assertFalse(contentDownloads(hub.requests()).contains("cdn:" + FakeHub.sha256(mpnet.get("model.safetensors"))));
+        Path folder = withEngine(settings()).downloadModel("acme/deberta-layout", null, null, null);
+        assertFalse(Files.exists(folder.resolve("model.safetensors")), "the engine cannot use these safetensors");
+        assertTrue(contentDownloads(hub.requests()).contains("cdn:" + FakeHub.sha256(other.get(ONNX))));
+        assertFalse(contentDownloads(hub.requests()).contains("cdn:" + FakeHub.sha256(other.get("model.safetensors"))));
         assertFalse(Files.exists(folder.resolve("onnx/model_qint8_avx512.onnx")));
         // The export is all-MiniLM-L6-v2's: loaded by default, it gives the matrix sbert.net prints.
         try (SentenceTransformer m = SentenceTransformer.load(folder)) {
@@ -570,7 +571,7 @@ class HubDownloadTest {
             assertArrayEquals(new float[] {0.6660f, 1.0000f, 0.1411f}, sim.row(1), 1e-4f);
         }
         hub.clearRequests();
-        assertEquals(folder, withEngine(settings().withOffline(true)).downloadModel("acme/mpnet-layout", null, null,
+        assertEquals(folder, withEngine(settings().withOffline(true)).downloadModel("acme/deberta-layout", null, null,
                 null));
         assertEquals(List.of(), hub.requests());
     }
