@@ -33,7 +33,8 @@ class BackendChoiceCommandTest {
         try (Stream<Path> walk = Files.walk(source)) {
             for (Path p : walk.filter(Files::isRegularFile).toList()) {
                 String rel = source.relativize(p).toString();
-                if (rel.endsWith(".onnx") && !withOnnx || rel.equals("config.json") || rel.equals("model.safetensors")) {
+                boolean replaced = rel.equals("config.json") || rel.equals("model.safetensors");
+                if (rel.endsWith(".onnx") && !withOnnx || replaced) {
                     continue;
                 }
                 Files.createDirectories(dir.resolve(rel).getParent());

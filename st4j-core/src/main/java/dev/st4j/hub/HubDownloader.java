@@ -136,7 +136,8 @@ public final class HubDownloader {
                 fetcher.fetchIfPresent(f);
             }
             // config.json says the architecture, so the backends can tell whether they run it before any weights
-            // are fetched: an MPNet repository with both formats brings its ONNX export, not unusable safetensors.
+            // are fetched: a repository with both formats whose architecture the engine does not run brings its
+            // ONNX export, not unusable safetensors.
             Backends.Choice choice = ModelFiles.chooseWeights(dir, files, config(cache, commit, dir), want.backend(),
                     want.options(), backends, cache.repoId());
             for (String f : choice.weightFiles()) {
@@ -144,7 +145,8 @@ public final class HubDownloader {
                 if (!cache.hasFile(commit, f)) {
                     continue;
                 }
-                for (String named : ModelFiles.referencedFiles(dir, choice.provider(), f, cache.snapshotFile(commit, f))) {
+                Path local = cache.snapshotFile(commit, f);
+                for (String named : ModelFiles.referencedFiles(dir, choice.provider(), f, local)) {
                     if (!files.contains(named)) {
                         throw new HubException(cache.repoId() + "@" + commit + ": " + f + " names the file " + named
                                 + ", which the repository does not have");

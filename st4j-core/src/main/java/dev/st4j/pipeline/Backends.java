@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.logging.Logger;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -45,6 +46,8 @@ public final class Backends {
     /** How deep a local folder is searched for weight files ({@code onnx/model.onnx} is at depth 2). */
     private static final int LISTING_DEPTH = 4;
 
+    private static final Logger LOG = Logger.getLogger(Backends.class.getName());
+
     private Backends() {}
 
     /** The backend chosen for a folder and the files (relative to it) it will load. */
@@ -68,10 +71,32 @@ public final class Backends {
         return open(folder, config, requested, options);
     }
 
-    /** Opens the backend {@link #choose} picks for {@code folder}, whose {@code config.json} is {@code config}. */
+    /**
+     * Opens the backend {@link #choose} picks for {@code folder}, whose {@code config.json} is {@code config}. When
+     * the default choice's loader refuses a setting that the architecture alone did not reveal (an activation, a
+     * position type), the next backend with weights in the folder runs it instead, with a warning.
+     */
     public static TransformerBackend open(Path folder, JsonNode config, String requested, BackendOptions options) {
-        Choice choice = choose(available(), requested, config, listFiles(folder), options, folder.toString());
-        return choice.provider().open(folder, options);
+        List<BackendProvider> providers = available();
+        Set<String> files = listFiles(folder);
+        Choice choice = choose(providers, requested, config, files, options, folder.toString());
+        try {
+            return choice.provider().open(folder, options);
+        } catch (UnsupportedModelException refused) {
+            if (requested != null || options.onnxFileName() != null) {
+                throw refused;
+            }
+            List<BackendProvider> rest = providers.subList(providers.indexOf(choice.provider()) + 1, providers.size());
+            Choice next;
+            try {
+                next = choose(rest, null, config, files, options, folder.toString());
+            } catch (UnsupportedModelException none) {
+                throw refused;
+            }
+            LOG.warning(() -> choice.provider().name() + " backend refused " + folder + " (" + refused.problem()
+                    + "); running it on the " + next.provider().name() + " backend");
+            return next.provider().open(folder, options);
+        }
     }
 
     /**

@@ -95,6 +95,23 @@ class BackendChoiceTest {
     }
 
     @Test
+    void aSettingTheEngineRefusesFallsBackToTheOnnxExportAndIsNamedWhenTheEngineIsAskedFor() throws IOException {
+        Path dir = hubLayout(tmp.resolve("relative"), "bert", true);
+        String config = Files.readString(dir.resolve("config.json"));
+        Files.writeString(dir.resolve("config.json"), config.replace("\"position_embedding_type\": \"absolute\"",
+                "\"position_embedding_type\": \"relative_key\""));
+        try (SentenceTransformer m = SentenceTransformer.load(dir)) {
+            assertTrue(m.describeBackend().startsWith("onnx"), m.describeBackend());
+            FloatMatrix e = m.encode(SEED);
+            assertArrayEquals(SEED_MATRIX[0], m.similarity(e, e).row(0), 1e-4f);
+        }
+        UnsupportedModelException e = assertThrows(UnsupportedModelException.class,
+                () -> SentenceTransformer.load(dir, LoadOptions.builder().backend("java").build()));
+        assertTrue(e.getMessage().contains("position_embedding_type") && e.getMessage().contains("relative_key"),
+                e.getMessage());
+    }
+
+    @Test
     void theEngineIsChosenForWhatItRunsAndOnnxRuntimeForTheRest() {
         List<BackendProvider> installed = Backends.available();
         assertEquals(List.of("java", "onnx"), installed.stream().map(BackendProvider::name).toList());
