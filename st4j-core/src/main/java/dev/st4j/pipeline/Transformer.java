@@ -68,7 +68,7 @@ public final class Transformer implements InputModule {
         TextTokenizer tokenizer = TextTokenizer.load(folder, lower, maxLength, options.tokenizer());
         TransformerBackend backend;
         try {
-            backend = Backends.open(folder, backendName, options);
+            backend = Backends.open(folder, hfConfig, backendName, options);
         } catch (RuntimeException e) {
             tokenizer.close();
             throw e;
