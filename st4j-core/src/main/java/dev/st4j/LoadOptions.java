@@ -7,8 +7,9 @@ import java.util.Map;
 /**
  * How to load a model; every field is optional. Build with {@link #builder()}.
  *
- * @param backend {@code "onnx"} or {@code "java"}; null picks the Java engine when the folder has safetensors
- *     weights and the engine is on the class path, else ONNX Runtime
+ * @param backend the name of an installed backend ({@code "java"}, {@code "onnx"}); null picks the Java engine
+ *     when it runs the architecture and the folder has its weights, else ONNX Runtime when it has an ONNX export
+ *     (an unknown name fails at load, listing the installed backends)
  * @param onnxFileName ONNX file to load instead of {@code onnx/model.onnx} (Python's {@code file_name})
  * @param threads threads per forward pass; 0 means every core
  * @param truncateDim keep only the first dimensions of every embedding (Matryoshka); null keeps the model's setting
@@ -46,8 +47,9 @@ public record LoadOptions(
         if (truncateDim != null && truncateDim <= 0) {
             throw new IllegalArgumentException("truncateDim must be positive, got " + truncateDim);
         }
-        if (backend != null && !backend.equals("onnx") && !backend.equals("java")) {
-            throw new IllegalArgumentException("backend must be \"onnx\" or \"java\", got \"" + backend + "\"");
+        if (backend != null && backend.isBlank()) {
+            throw new IllegalArgumentException("backend must be a backend's name such as \"onnx\" or \"java\", "
+                    + "or null for the default choice");
         }
         if (tokenizer != null && !tokenizer.equals("java") && !tokenizer.equals("djl")) {
             throw new IllegalArgumentException("tokenizer must be \"java\" or \"djl\", got \"" + tokenizer + "\"");

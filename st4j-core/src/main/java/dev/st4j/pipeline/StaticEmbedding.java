@@ -20,7 +20,7 @@ import java.util.Map;
  * An empty text gives a zero vector. The table stays memory-mapped.
  */
 public final class StaticEmbedding implements InputModule {
-    public static final ModuleType TYPE = new ModuleType("StaticEmbedding",
+    static final ModuleType TYPE = new ModuleType("StaticEmbedding",
             List.of("tokenizer.json", SafetensorsFile.FILE_NAME), List.of("tokenizer_config.json"),
             c -> load(c.dir(), c.backendOptions().tokenizer()));
 
