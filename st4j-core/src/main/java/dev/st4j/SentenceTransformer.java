@@ -2,6 +2,10 @@ package dev.st4j;
 
 import dev.st4j.backend.BackendOptions;
 import dev.st4j.backend.TokenBatch;
+import dev.st4j.encoding.BatchPipeline;
+import dev.st4j.encoding.InferenceWorkers;
+import dev.st4j.encoding.TerminalProgressBar;
+import dev.st4j.encoding.TokenBudgetBatcher;
 import dev.st4j.model.ModelFolder;
 import dev.st4j.model.SentenceTransformerConfig;
 import dev.st4j.pipeline.Features;
@@ -14,9 +18,11 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * A sentence-transformers model: load it by name or folder, encode texts into embeddings, compare them.
@@ -38,9 +44,13 @@ public final class SentenceTransformer implements AutoCloseable {
     private final String defaultPromptName;
     private volatile SimilarityFunction similarityFunction;
     private volatile Integer truncateDim;
+    /** Threads per forward pass the backend was loaded with; sizes the default pool. */
+    private final int intraOpThreads;
 
     private SentenceTransformer(Path folder, Pipeline pipeline, Map<String, String> prompts,
-            String defaultPromptName, SimilarityFunction similarityFunction, Integer truncateDim) {
+            String defaultPromptName, SimilarityFunction similarityFunction, Integer truncateDim,
+            int intraOpThreads) {
+        this.intraOpThreads = intraOpThreads;
         this.folder = folder;
         this.pipeline = pipeline;
         this.prompts = prompts;
@@ -115,10 +125,10 @@ public final class SentenceTransformer implements AutoCloseable {
         Integer truncate = options.truncateDim() != null ? options.truncateDim()
                 : useSaved ? config.truncateDim() : null;
 
-        Pipeline pipeline = Pipeline.load(folder, config, options.backend(),
-                new BackendOptions(options.threads(), options.onnxFileName()));
+        BackendOptions backendOptions = new BackendOptions(options.threads(), options.onnxFileName());
+        Pipeline pipeline = Pipeline.load(folder, config, options.backend(), backendOptions);
         return new SentenceTransformer(dir.toAbsolutePath(), pipeline, Collections.unmodifiableMap(prompts),
-                defaultPrompt, similarity, truncate);
+                defaultPrompt, similarity, truncate, backendOptions.effectiveThreads());
     }
 
     // ---------------------------------------------------------------- encode
@@ -141,38 +151,64 @@ public final class SentenceTransformer implements AutoCloseable {
         return encode(texts, EncodeOptions.defaults());
     }
 
-    /** Encodes texts into a matrix with one row per text, in the given order, with options. */
+    /**
+     * Encodes texts into a matrix with one row per text, in the given order, with options. With
+     * {@link EncodeOptions#pool()} or {@link EncodeOptions#devices()} the work is spread over a pool's workers;
+     * the rows are the same either way.
+     */
     public FloatMatrix encode(List<String> texts, EncodeOptions options) {
         checkTexts(texts, options);
-        String prompt = resolvePrompt(options);
-        int truncate = effectiveTruncateDim(options);
-        int dim = Math.min(pipeline.embeddingDimension(), truncate);
-        int n = texts.size();
-        float[] out = new float[n * dim];
-        if (n == 0) {
-            return FloatMatrix.wrap(0, dim, out);
+        List<FloatMatrix> parts = new ArrayList<>();
+        encodeRows(texts.iterator(), texts.size(), options, (first, rows) -> parts.add(rows));
+        return parts.isEmpty() ? FloatMatrix.wrap(0, outputDimension(options), new float[0])
+                : FloatMatrix.concat(parts);
+    }
+
+    /**
+     * Streams texts through the model: rows reach {@code sink} in input order, a chunk at a time, as they complete.
+     * Memory stays bounded by a window of batches however many texts the iterator yields; tokenization of the next
+     * batches overlaps inference of the current ones. Returns the number of rows written.
+     */
+    public long encode(Iterator<String> texts, EncodeOptions options, EmbeddingSink sink) {
+        if (texts == null || options == null || sink == null) {
+            throw new IllegalArgumentException("texts, options and sink must not be null");
         }
-        TextTokenizer tokenizer = pipeline.input().tokenizer();
-        int promptLength = prompt.isEmpty() ? 0 : tokenizer.promptLength(prompt);
-        List<TextTokenizer.Encoded> encoded = tokenizer.encode(withPrompt(texts, prompt));
-        Integer[] order = lengthOrder(encoded);
-        for (int start = 0; start < n; start += options.batchSize()) {
-            int end = Math.min(n, start + options.batchSize());
-            List<TextTokenizer.Encoded> rows = new ArrayList<>(end - start);
-            for (int i = start; i < end; i++) {
-                rows.add(encoded.get(order[i]));
-            }
-            Features f = pipeline.forward(tokenizer.pad(rows), promptLength);
-            int width = f.sentenceDim();
-            float[] emb = f.sentenceEmbeddings();
-            for (int i = start; i < end; i++) {
-                System.arraycopy(emb, (i - start) * width, out, order[i] * dim, dim);
-            }
+        return encodeRows(texts, -1, options, sink);
+    }
+
+    /** Streams texts through the model (see {@link #encode(Iterator, EncodeOptions, EmbeddingSink)}); closes the stream. */
+    public long encode(Stream<String> texts, EncodeOptions options, EmbeddingSink sink) {
+        if (texts == null) {
+            throw new IllegalArgumentException("texts must not be null");
         }
-        if (options.normalizeEmbeddings()) {
-            Normalize.normalizeRows(out, dim);
+        try (texts) {
+            return encode(texts.iterator(), options, sink);
         }
-        return FloatMatrix.wrap(n, dim, out);
+    }
+
+    /**
+     * Starts a pool of encode workers, one per device ({@code "cpu"}, {@code "cuda"}, {@code "cuda:N"}), as
+     * Python's {@code start_multi_process_pool}. The workers are threads sharing this model's weights.
+     */
+    public EncodePool startMultiProcessPool(List<String> devices) {
+        return new EncodePool(devices);
+    }
+
+    /**
+     * Starts a CPU pool that fills the machine: as many workers as the cores divided by the model's threads per
+     * forward pass (a model loaded with {@code threads(1)} gets one worker per core).
+     */
+    public EncodePool startMultiProcessPool() {
+        int workers = Math.max(1, Runtime.getRuntime().availableProcessors() / Math.max(1, intraOpThreads));
+        return new EncodePool(java.util.Collections.nCopies(workers, "cpu"));
+    }
+
+    /** Stops a pool's workers (Python's {@code stop_multi_process_pool}); the same as {@code pool.close()}. */
+    public void stopMultiProcessPool(EncodePool pool) {
+        if (pool == null) {
+            throw new IllegalArgumentException("pool must not be null");
+        }
+        pool.close();
     }
 
     /** Encodes a query: applies the model's {@code "query"} prompt unless the options name a prompt. */
@@ -365,6 +401,80 @@ public final class SentenceTransformer implements AutoCloseable {
     }
 
     // ---------------------------------------------------------------- helpers
+
+    private int outputDimension(EncodeOptions options) {
+        return Math.min(pipeline.embeddingDimension(), effectiveTruncateDim(options));
+    }
+
+    /** Every encode path: the batch pipeline on the caller's pool, a temporary pool, one worker or inline. */
+    private long encodeRows(Iterator<String> texts, long size, EncodeOptions options, EmbeddingSink sink) {
+        String prompt = resolvePrompt(options);
+        int dim = outputDimension(options);
+        TextTokenizer tokenizer = pipeline.input().tokenizer();
+        int promptLength = prompt.isEmpty() ? 0 : tokenizer.promptLength(prompt);
+        TokenBudgetBatcher batcher = new TokenBudgetBatcher(options.batchSize(),
+                options.tokenBudget() == null ? TokenBudgetBatcher.UNLIMITED : options.tokenBudget());
+        if (options.tokenBudget() != null) {
+            batcher.checkFits(pipeline.input().maxSeqLength());
+        }
+        EncodePool pool = options.pool();
+        boolean temporaryPool = pool == null && options.devices() != null;
+        if (temporaryPool) {
+            pool = startMultiProcessPool(options.devices());
+        }
+        InferenceWorkers workers = null;
+        boolean ownWorkers = false;
+        try {
+            int chunk;
+            if (pool != null) {
+                workers = pool.workers();
+                chunk = options.chunkSize() != null ? options.chunkSize()
+                        : BatchPipeline.defaultChunkSize(size, workers.size());
+            } else {
+                chunk = options.chunkSize() != null ? options.chunkSize()
+                        : size < 0 ? BatchPipeline.MAX_CHUNK : (int) Math.max(1, Math.min(size, BatchPipeline.MAX_CHUNK));
+                // One batch gains nothing from overlap: run it on this thread.
+                if (size < 0 || size > options.batchSize()) {
+                    workers = new InferenceWorkers(1, "st4j-encode-worker");
+                    ownWorkers = true;
+                }
+            }
+            BatchPipeline.Settings settings = new BatchPipeline.Settings(pipeline, prompt, promptLength, dim,
+                    options.normalizeEmbeddings(), batcher, chunk, progress(options, size));
+            return BatchPipeline.run(texts, size, settings, workers,
+                    (first, count, rows) -> sink.accept(first, FloatMatrix.wrap(count, dim, rows)));
+        } finally {
+            if (ownWorkers) {
+                workers.close();
+            }
+            if (temporaryPool) {
+                pool.close();
+            }
+        }
+    }
+
+    /** The caller's listener and the terminal bar, whichever are asked for. */
+    private static ProgressListener progress(EncodeOptions options, long size) {
+        ProgressListener bar = Boolean.TRUE.equals(options.showProgressBar())
+                ? TerminalProgressBar.onStderrIfTerminal(size) : null;
+        ProgressListener user = options.progressListener();
+        if (bar == null || user == null) {
+            return bar != null ? bar : user;
+        }
+        return new ProgressListener() {
+            @Override
+            public void progress(long texts, long tokens, long total) {
+                bar.progress(texts, tokens, total);
+                user.progress(texts, tokens, total);
+            }
+
+            @Override
+            public void done() {
+                bar.done();
+                user.done();
+            }
+        };
+    }
 
     private static void checkTexts(List<String> texts, EncodeOptions options) {
         if (texts == null) {
