@@ -137,6 +137,10 @@ public final class BatchPipeline {
         final BlockingQueue<Object> finished = new LinkedBlockingQueue<>();
         final Map<Long, Chunk> completed = new HashMap<>();
         volatile boolean cancelled;
+        /** Held while the preparing thread is in the (native) tokenizer, so the caller can wait it out. */
+        final java.util.concurrent.locks.ReentrantLock tokenizing = new java.util.concurrent.locks.ReentrantLock();
+        /** Tasks of this call running on a worker; the call returns only when none is left in the model. */
+        final java.util.concurrent.atomic.AtomicInteger running = new java.util.concurrent.atomic.AtomicInteger();
         long nextChunk;
         long rowsOut;
         long textsDone;
@@ -168,13 +172,16 @@ public final class BatchPipeline {
                         workers.submit(new InferenceWorkers.Task() {
                             @Override
                             public void run() {
-                                if (cancelled) {
-                                    return;
-                                }
+                                // Counted before the check: the caller, having cancelled, waits for running == 0.
+                                running.incrementAndGet();
                                 try {
-                                    finished.add(new Inferred(batch, infer(batch)));
+                                    if (!cancelled) {
+                                        finished.add(new Inferred(batch, infer(batch)));
+                                    }
                                 } catch (Throwable t) {
                                     fail(new St4jException("an encode worker failed: " + t, t));
+                                } finally {
+                                    running.decrementAndGet();
                                 }
                             }
 
@@ -220,8 +227,15 @@ public final class BatchPipeline {
                 cancelled = true;
                 inFlight.release(Integer.MAX_VALUE / 2); // wake a preparing thread waiting for room
                 preparing.interrupt();
+                // Return only when nothing of this call is left in the model, so the caller may close it at once.
+                // A reader blocked on a pipe cannot be interrupted: wait for the tokenizer, not for the reader
+                // (the thread is a daemon and ends with its input).
+                tokenizing.lock();
+                tokenizing.unlock();
+                while (running.get() > 0) {
+                    java.util.concurrent.locks.LockSupport.parkNanos(200_000);
+                }
                 try {
-                    // A reader blocked on a pipe cannot be interrupted; it is a daemon and ends with its input.
                     preparing.join(1000);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
@@ -253,7 +267,16 @@ public final class BatchPipeline {
                 if (window.isEmpty()) {
                     break;
                 }
-                List<TextTokenizer.Encoded> encoded = tokenizer.encode(window);
+                List<TextTokenizer.Encoded> encoded;
+                tokenizing.lock();
+                try {
+                    if (cancelled) {
+                        break;
+                    }
+                    encoded = tokenizer.encode(window);
+                } finally {
+                    tokenizing.unlock();
+                }
                 window = null; // the texts are no longer needed, only their tokens
                 Integer[] order = new Integer[encoded.size()];
                 for (int i = 0; i < order.length; i++) {
