@@ -6,6 +6,7 @@ import dev.st4j.Precision;
 import dev.st4j.Quantization;
 import dev.st4j.QuantizedEmbeddings;
 import dev.st4j.SentenceTransformer;
+import dev.st4j.encoding.TerminalProgressBar;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -14,7 +15,10 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.channels.FileChannel;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -65,50 +69,143 @@ final class EncodeCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
+    @Option(names = "--token-budget", paramLabel = "N",
+            description = "Most real tokens per batch, on top of --batch-size (default: no limit).")
+    Integer tokenBudget;
+
+    @Option(names = "--progress", negatable = true,
+            description = "Progress bar (texts/s, tokens/s) on standard error; default: on when it is a terminal.")
+    Boolean progress;
+
     @Override
     public Integer call() throws IOException {
-        List<String> inputs = Inputs.texts(texts);
         Format fmt = format != null ? format
                 : output != null && output.toString().endsWith(".npy") ? Format.npy : Format.json;
+        boolean bar = progress != null ? progress : TerminalProgressBar.stderrIsTerminal();
         EncodeOptions options = EncodeOptions.builder().batchSize(batchSize).normalizeEmbeddings(normalize)
-                .prompt(prompt).promptName(promptName).truncateDim(truncateDim).build();
+                .prompt(prompt).promptName(promptName).truncateDim(truncateDim).tokenBudget(tokenBudget)
+                .showProgressBar(bar).build();
         Precision p = Precision.fromName(precision);
-        FloatMatrix embeddings;
         try (SentenceTransformer model = modelOptions.load()) {
-            embeddings = model.encode(inputs, options);
+            if (p == Precision.FLOAT32) {
+                stream(model, options, fmt);
+            } else {
+                quantized(model, options, p, fmt);
+            }
         }
-        QuantizedEmbeddings quantized = p == Precision.FLOAT32 ? null : Quantization.quantize(embeddings, p);
-        TextWriter text = w -> {
-            if (quantized == null) {
-                writeText(embeddings.rows(), embeddings.cols(), (r, c) -> Float.toString(embeddings.get(r, c)), fmt, w);
-            } else {
-                writeText(quantized.rows(), quantized.cols(), (r, c) -> Integer.toString(quantized.get(r, c)), fmt, w);
+        return 0;
+    }
+
+    /**
+     * float32: texts are read, encoded and written a chunk at a time, so memory stays flat whatever the input
+     * length. A file is written beside its target and renamed into place at the end (a {@code .npy} header gets its
+     * row count then); on any failure, the reader's included, no file is left.
+     */
+    private void stream(SentenceTransformer model, EncodeOptions options, Format fmt) throws IOException {
+        Iterator<String> inputs = Inputs.lines(texts);
+        int cols = model.encode(List.of(), options).cols(); // the width with every option applied
+        if (fmt == Format.npy) {
+            Path file = output;
+            Path tmp = null;
+            if (file == null) {
+                // Standard output cannot be rewound to patch the header: stream into a temporary file first.
+                tmp = Files.createTempFile("st4j-encode", ".npy");
+                file = tmp;
             }
-        };
-        StreamWriter writer = stream -> {
-            if (fmt != Format.npy) {
-                Writer w = new BufferedWriter(new OutputStreamWriter(stream, StandardCharsets.UTF_8));
-                text.write(w);
-                w.flush();
-            } else if (quantized == null) {
-                NpyWriter.write(embeddings, stream);
-            } else {
-                NpyWriter.write(quantized, stream);
+            try {
+                writeAtomically(file, tmpFile -> {
+                    try (FileChannel ch = FileChannel.open(tmpFile, StandardOpenOption.WRITE)) {
+                        NpyWriter.Streaming npy = new NpyWriter.Streaming(ch, cols);
+                        model.encode(inputs, options, (first, rows) -> npy.append(rows));
+                        npy.finish();
+                    }
+                });
+                if (tmp != null) {
+                    Files.copy(tmp, System.out);
+                    System.out.flush();
+                }
+            } finally {
+                if (tmp != null) {
+                    Files.deleteIfExists(tmp);
+                }
             }
-        };
+            return;
+        }
+        if (output == null) {
+            Writer out = spec.commandLine().getOut();
+            encodeText(model, options, inputs, fmt, out);
+            out.flush();
+            return;
+        }
+        writeAtomically(output, tmpFile -> {
+            try (Writer w = Files.newBufferedWriter(tmpFile, StandardCharsets.UTF_8)) {
+                encodeText(model, options, inputs, fmt, w);
+            }
+        });
+    }
+
+    private static void encodeText(SentenceTransformer model, EncodeOptions options, Iterator<String> inputs,
+            Format fmt, Writer out) throws IOException {
+        if (fmt == Format.json) {
+            out.write("[");
+        }
+        model.encode(inputs, options, (first, rows) -> {
+            for (int r = 0; r < rows.rows(); r++) {
+                if (fmt == Format.json && first + r > 0) {
+                    out.write(",\n ");
+                }
+                writeRow(rows.row(r), out);
+                if (fmt == Format.jsonl) {
+                    out.write("\n");
+                }
+            }
+        });
+        if (fmt == Format.json) {
+            out.write("]\n");
+        }
+    }
+
+    private static void writeRow(float[] row, Writer out) throws IOException {
+        StringBuilder sb = new StringBuilder(row.length * 12).append('[');
+        for (int c = 0; c < row.length; c++) {
+            if (c > 0) {
+                sb.append(", ");
+            }
+            sb.append(row[c]);
+        }
+        out.write(sb.append(']').toString());
+    }
+
+    /** int8/uint8 ranges come from the whole call's embeddings (as Python's encode does), so they are kept in memory. */
+    private void quantized(SentenceTransformer model, EncodeOptions options, Precision p, Format fmt)
+            throws IOException {
+        List<String> inputs = Inputs.texts(texts);
+        FloatMatrix embeddings = model.encode(inputs, options);
+        QuantizedEmbeddings quantized = Quantization.quantize(embeddings, p);
+        TextWriter text = w -> writeText(quantized.rows(), quantized.cols(),
+                (r, c) -> Integer.toString(quantized.get(r, c)), fmt, w);
         if (output == null) {
             if (fmt == Format.npy) {
-                writer.write(System.out);
+                NpyWriter.write(quantized, System.out);
                 System.out.flush();
             } else {
                 Writer out = spec.commandLine().getOut();
                 text.write(out);
                 out.flush();
             }
-            return 0;
+            return;
         }
-        writeAtomically(output, writer);
-        return 0;
+        writeAtomically(output, tmpFile -> {
+            try (OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(tmpFile))) {
+                if (fmt == Format.npy) {
+                    NpyWriter.write(quantized, out);
+                } else {
+                    Writer w = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8));
+                    text.write(w);
+                    w.flush();
+                }
+            }
+        });
     }
 
     interface TextWriter {
@@ -144,19 +241,17 @@ final class EncodeCommand implements Callable<Integer> {
         }
     }
 
-    interface StreamWriter {
-        void write(OutputStream out) throws IOException;
+    interface FileWriter {
+        void write(Path tmp) throws IOException;
     }
 
     /** Writes to a temporary file beside {@code target} and renames it into place, so no half file is left. */
-    static void writeAtomically(Path target, StreamWriter writer) throws IOException {
+    static void writeAtomically(Path target, FileWriter writer) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         Path tmp = Files.createTempFile(dir, "." + target.getFileName(), ".partial");
         try {
-            try (OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(tmp))) {
-                writer.write(out);
-            }
+            writer.write(tmp);
             Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } finally {
             Files.deleteIfExists(tmp);
