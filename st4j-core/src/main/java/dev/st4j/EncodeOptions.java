@@ -8,6 +8,12 @@ package dev.st4j;
  * @param promptName name of one of the model's prompts
  * @param normalizeEmbeddings L2-normalize the results (after truncation)
  * @param truncateDim keep the first dimensions only; null uses the model's setting
+ * @param precision {@code FLOAT32} (default), or a quantized precision for
+ *     {@link SentenceTransformer#encodeQuantized}: ranges come from the whole call's embeddings, as in Python
+ * @param outputValue what to return per text; {@code encode} gives sentence embeddings,
+ *     {@link SentenceTransformer#encodeTokens} token embeddings, {@link SentenceTransformer#encodeAll} everything
+ * @param task routes a Router module ({@code "query"}, {@code "document"}, ...); null for its default route.
+ *     {@code encodeQuery} and {@code encodeDocument} set it.
  * @param showProgressBar draw a progress bar on standard error when it is a terminal; null means off (Python turns it
  *     on with INFO logging; the {@code st4j} command line turns it on when standard error is a terminal)
  * @param progressListener told after every batch how far the call has come, or null
@@ -21,6 +27,7 @@ package dev.st4j;
  */
 public record EncodeOptions(
         int batchSize, String prompt, String promptName, boolean normalizeEmbeddings, Integer truncateDim,
+        Precision precision, OutputValue outputValue, String task,
         Boolean showProgressBar, ProgressListener progressListener, EncodePool pool, java.util.List<String> devices,
         Integer chunkSize, Integer tokenBudget) {
 
@@ -32,6 +39,12 @@ public record EncodeOptions(
         }
         if (truncateDim != null && truncateDim <= 0) {
             throw new IllegalArgumentException("truncateDim must be positive, got " + truncateDim);
+        }
+        if (precision == null) {
+            precision = Precision.FLOAT32;
+        }
+        if (outputValue == null) {
+            outputValue = OutputValue.SENTENCE_EMBEDDING;
         }
         if (chunkSize != null && chunkSize <= 0) {
             throw new IllegalArgumentException("chunkSize must be positive, got " + chunkSize);
@@ -49,7 +62,7 @@ public record EncodeOptions(
         }
     }
 
-    /** Batch size 32, no prompt, no normalization, no truncation. */
+    /** Batch size 32, no prompt, no normalization, no truncation, float32, sentence embeddings, no task. */
     public static EncodeOptions defaults() {
         return DEFAULTS;
     }
@@ -60,7 +73,8 @@ public record EncodeOptions(
 
     public Builder toBuilder() {
         return new Builder().batchSize(batchSize).prompt(prompt).promptName(promptName)
-                .normalizeEmbeddings(normalizeEmbeddings).truncateDim(truncateDim).showProgressBar(showProgressBar)
+                .normalizeEmbeddings(normalizeEmbeddings).truncateDim(truncateDim).precision(precision)
+                .outputValue(outputValue).task(task).showProgressBar(showProgressBar)
                 .progressListener(progressListener).pool(pool).devices(devices).chunkSize(chunkSize)
                 .tokenBudget(tokenBudget);
     }
@@ -72,6 +86,10 @@ public record EncodeOptions(
         private String promptName;
         private boolean normalizeEmbeddings;
         private Integer truncateDim;
+        private Precision precision = Precision.FLOAT32;
+        private OutputValue outputValue = OutputValue.SENTENCE_EMBEDDING;
+        private String task;
+
         private Boolean showProgressBar;
         private ProgressListener progressListener;
         private EncodePool pool;
@@ -103,6 +121,27 @@ public record EncodeOptions(
 
         public Builder truncateDim(Integer truncateDim) {
             this.truncateDim = truncateDim;
+            return this;
+        }
+
+        public Builder precision(Precision precision) {
+            this.precision = precision;
+            return this;
+        }
+
+        /** Python's spelling: {@code "float32"}, {@code "int8"}, {@code "uint8"}, {@code "binary"}, {@code "ubinary"}. */
+        public Builder precision(String precision) {
+            this.precision = Precision.fromName(precision);
+            return this;
+        }
+
+        public Builder outputValue(OutputValue outputValue) {
+            this.outputValue = outputValue;
+            return this;
+        }
+
+        public Builder task(String task) {
+            this.task = task;
             return this;
         }
 
@@ -148,8 +187,8 @@ public record EncodeOptions(
         }
 
         public EncodeOptions build() {
-            return new EncodeOptions(batchSize, prompt, promptName, normalizeEmbeddings, truncateDim, showProgressBar,
-                    progressListener, pool, devices, chunkSize, tokenBudget);
+            return new EncodeOptions(batchSize, prompt, promptName, normalizeEmbeddings, truncateDim, precision,
+                    outputValue, task, showProgressBar, progressListener, pool, devices, chunkSize, tokenBudget);
         }
     }
 }

@@ -25,8 +25,9 @@ final class ModelLocator {
      * <p>An embedded model answers its hub id with no network unless the caller asked for something the jar
      * cannot promise: a revision (a user asking for revision X must get X, not whatever the jar holds; pass
      * {@code revision("main")} to force the hub copy), an ONNX file other than the default, or the Java engine when
-     * the jar has no safetensors weights. A cache folder or {@code HF_ENDPOINT} alone does not bypass it: a mirror
-     * serves the same model, and many users set {@code HF_ENDPOINT} once for every tool.
+     * the jar has no safetensors weights (shipped or converted from its ONNX export). A cache folder or
+     * {@code HF_ENDPOINT} alone does not bypass it: a mirror serves the same model, and many users set
+     * {@code HF_ENDPOINT} once for every tool.
      */
     static Path locate(String nameOrPath, LoadOptions options, Environment env) {
         Optional<Path> local = localPath(nameOrPath);
@@ -49,7 +50,7 @@ final class ModelLocator {
     }
 
     private static boolean embeddedServes(EmbeddedModels.Embedded embedded, LoadOptions options) {
-        boolean hasSafetensors = embedded.descriptor().containsKey("file.model.safetensors");
+        boolean hasSafetensors = EmbeddedModels.hasSafetensors(embedded);
         return options.revision() == null && options.onnxFileName() == null
                 && !("java".equals(options.backend()) && !hasSafetensors);
     }

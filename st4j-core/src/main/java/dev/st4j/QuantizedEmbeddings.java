@@ -19,6 +19,21 @@ public final class QuantizedEmbeddings {
         this.data = data;
     }
 
+    /**
+     * Wraps {@code rows * cols} bytes (copied) as quantized embeddings, for example read back from a file: one byte
+     * per dimension for int8/uint8, {@code ceil(dim / 8)} packed bytes for binary/ubinary.
+     */
+    public static QuantizedEmbeddings of(Precision precision, int rows, int cols, byte[] data) {
+        if (precision == null || precision == Precision.FLOAT32 || data == null) {
+            throw new IllegalArgumentException("precision must be int8, uint8, binary or ubinary, and data non-null");
+        }
+        if (rows < 0 || cols < 0 || (long) rows * cols != data.length) {
+            throw new IllegalArgumentException(
+                    "data holds " + data.length + " bytes, not rows*cols = " + rows + "*" + cols);
+        }
+        return new QuantizedEmbeddings(precision, rows, cols, data.clone());
+    }
+
     public Precision precision() {
         return precision;
     }

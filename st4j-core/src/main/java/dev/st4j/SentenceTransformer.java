@@ -7,12 +7,15 @@ import dev.st4j.encoding.InferenceWorkers;
 import dev.st4j.encoding.TerminalProgressBar;
 import dev.st4j.encoding.TokenBudgetBatcher;
 import dev.st4j.model.ModelFolder;
+import dev.st4j.model.ModelNames;
 import dev.st4j.model.SentenceTransformerConfig;
 import dev.st4j.pipeline.Features;
+import dev.st4j.pipeline.InputModule;
 import dev.st4j.pipeline.Module;
 import dev.st4j.pipeline.Normalize;
 import dev.st4j.pipeline.Pipeline;
 import dev.st4j.tokenizer.TextTokenizer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -23,6 +26,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Supplier;
 
 /**
  * A sentence-transformers model: load it by name or folder, encode texts into embeddings, compare them.
@@ -35,28 +42,36 @@ import java.util.stream.Stream;
  * }</pre>
  *
  * <p>Instances are safe to use from several threads at once; {@link #setMaxSeqLength} and the other setters
- * affect calls that start after them.
+ * affect calls that start after them. Closing a model while another thread encodes makes that call fail with an
+ * {@link IllegalStateException}; native memory is freed only once running calls have left.
  */
 public final class SentenceTransformer implements AutoCloseable {
+    /** Python's INSTRUCTOR checkpoints, whose pooling must ignore the instruction (SPEC 1.6). */
+    private static final Set<String> INSTRUCTOR = Set.of("hkunlp/instructor-base", "hkunlp/instructor-large",
+            "hkunlp/instructor-xl");
+
     private final Path folder;
     private final Pipeline pipeline;
-    private final Map<String, String> prompts;
-    private final String defaultPromptName;
+    private final ModelCard.Source card;
+    private volatile Map<String, String> prompts;
+    private volatile String defaultPromptName;
     private volatile SimilarityFunction similarityFunction;
     private volatile Integer truncateDim;
-    /** Threads per forward pass the backend was loaded with; sizes the default pool. */
-    private final int intraOpThreads;
+    private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
+    private volatile boolean closed;
+    /** Threads per forward pass the backend was loaded with (0: all cores); sizes the default pool. */
+    private volatile int intraOpThreads;
 
     private SentenceTransformer(Path folder, Pipeline pipeline, Map<String, String> prompts,
             String defaultPromptName, SimilarityFunction similarityFunction, Integer truncateDim,
-            int intraOpThreads) {
-        this.intraOpThreads = intraOpThreads;
+            ModelCard.Source card) {
         this.folder = folder;
         this.pipeline = pipeline;
         this.prompts = prompts;
         this.defaultPromptName = defaultPromptName;
         this.similarityFunction = similarityFunction;
         this.truncateDim = truncateDim;
+        this.card = card;
     }
 
     /** Loads a model by hub id ({@code "sentence-transformers/all-MiniLM-L6-v2"}), short name or local folder. */
@@ -76,7 +91,11 @@ public final class SentenceTransformer implements AutoCloseable {
         if (options == null) {
             throw new IllegalArgumentException("options must not be null");
         }
-        return loadFolder(ModelLocator.locate(nameOrPath, options), options);
+        SentenceTransformer model = loadFolder(ModelLocator.locate(nameOrPath, options), options);
+        if (INSTRUCTOR.contains(nameOrPath)) {
+            model.setPoolingIncludePrompt(false);
+        }
+        return model;
     }
 
     /** Loads the model in a local folder laid out like a Hugging Face repository. */
@@ -84,12 +103,43 @@ public final class SentenceTransformer implements AutoCloseable {
         return load(folder, LoadOptions.defaults());
     }
 
-    /** Loads the model in a local folder, with options. */
+    /** Loads the model in a local folder, with options; never looks on the hub, whatever the folder's name. */
     public static SentenceTransformer load(Path folder, LoadOptions options) {
         if (folder == null) {
             throw new IllegalArgumentException("folder must not be null");
         }
-        return load(folder.toString(), options);
+        if (options == null) {
+            throw new IllegalArgumentException("options must not be null");
+        }
+        if (!Files.isDirectory(folder)) {
+            throw new ModelNotFoundException("model folder " + folder.toAbsolutePath() + (Files.exists(folder)
+                    ? " is a file; pass the folder that holds it" : " does not exist")
+                    + " (load(Path) reads local folders only; pass a String to load a hub id)");
+        }
+        return loadFolder(folder, options);
+    }
+
+    /**
+     * A model built from modules in code, as Python's {@code SentenceTransformer(modules=[...])}: e.g. a
+     * {@code Transformer.load(folder, null, options)}, a {@code Pooling}, a {@code Dense.of(...)}, a
+     * {@code Normalize}. No prompts but the empty {@code query} and {@code document}; cosine similarity.
+     */
+    public static SentenceTransformer of(Module... modules) {
+        return of(Arrays.asList(modules));
+    }
+
+    /** As {@link #of(Module...)}. */
+    public static SentenceTransformer of(List<Module> modules) {
+        if (modules == null || modules.stream().anyMatch(java.util.Objects::isNull)) {
+            throw new IllegalArgumentException("modules must be a list of non-null modules");
+        }
+        Map<String, String> prompts = new LinkedHashMap<>();
+        prompts.put("query", "");
+        prompts.put("document", "");
+        Pipeline pipeline = Pipeline.of(modules);
+        pipeline.plan(null);
+        return new SentenceTransformer(null, pipeline, Collections.unmodifiableMap(prompts), null, null, null,
+                ModelCard.Source.NONE);
     }
 
     private static SentenceTransformer loadFolder(Path dir, LoadOptions options) {
@@ -113,13 +163,9 @@ public final class SentenceTransformer implements AutoCloseable {
         prompts.replaceAll((k, v) -> v == null ? "" : v);
         String defaultPrompt = options.defaultPromptName() != null ? options.defaultPromptName()
                 : useSaved ? config.defaultPromptName() : null;
-        if (defaultPrompt != null && !prompts.containsKey(defaultPrompt)) {
-            throw new IllegalArgumentException("Default prompt name '" + defaultPrompt
-                    + "' is not found in the configured prompts dictionary with keys " + prompts.keySet());
-        }
+        checkDefaultPrompt(defaultPrompt, prompts);
         SimilarityFunction similarity = options.similarityFunction();
-        if (similarity == null && useSaved && config.similarityFnName() != null
-                && SimilarityFunction.possibleValues().contains(config.similarityFnName())) {
+        if (similarity == null && useSaved && config.similarityFnName() != null) {
             similarity = SimilarityFunction.fromName(config.similarityFnName());
         }
         Integer truncate = options.truncateDim() != null ? options.truncateDim()
@@ -127,8 +173,18 @@ public final class SentenceTransformer implements AutoCloseable {
 
         BackendOptions backendOptions = new BackendOptions(options.threads(), options.onnxFileName());
         Pipeline pipeline = Pipeline.load(folder, config, options.backend(), backendOptions);
-        return new SentenceTransformer(dir.toAbsolutePath(), pipeline, Collections.unmodifiableMap(prompts),
-                defaultPrompt, similarity, truncate, backendOptions.effectiveThreads());
+        SentenceTransformer model = new SentenceTransformer(dir.toAbsolutePath(), pipeline,
+                Collections.unmodifiableMap(prompts), defaultPrompt, similarity, truncate,
+                ModelCard.Source.read(folder.root()));
+        model.intraOpThreads = backendOptions.effectiveThreads();
+        return model;
+    }
+
+    private static void checkDefaultPrompt(String name, Map<String, String> prompts) {
+        if (name != null && !prompts.containsKey(name)) {
+            throw new IllegalArgumentException("Default prompt name '" + name
+                    + "' is not found in the configured prompts dictionary with keys " + prompts.keySet());
+        }
     }
 
     // ---------------------------------------------------------------- encode
@@ -152,16 +208,77 @@ public final class SentenceTransformer implements AutoCloseable {
     }
 
     /**
-     * Encodes texts into a matrix with one row per text, in the given order, with options. With
-     * {@link EncodeOptions#pool()} or {@link EncodeOptions#devices()} the work is spread over a pool's workers;
-     * the rows are the same either way.
+     * Encodes texts into a matrix with one row per text, in the given order, with options. Quantized precisions
+     * give bytes: use {@link #encodeQuantized}; other outputs: {@link #encodeTokens}, {@link #encodeAll}.
      */
     public FloatMatrix encode(List<String> texts, EncodeOptions options) {
         checkTexts(texts, options);
-        List<FloatMatrix> parts = new ArrayList<>();
-        encodeRows(texts.iterator(), texts.size(), options, (first, rows) -> parts.add(rows));
-        return parts.isEmpty() ? FloatMatrix.wrap(0, outputDimension(options), new float[0])
-                : FloatMatrix.concat(parts);
+        EncodeRequests.requireFloatSentenceEmbeddings(options);
+        return guarded(() -> encodeSentences(texts, null, options));
+    }
+
+    /**
+     * Encodes sentence pairs, each as one input of segments A and B (Python's tuple inputs), where the tokenizer
+     * supports pairs; a prompt goes before each pair's first text.
+     */
+    public FloatMatrix encodePairs(List<TextPair> pairs, EncodeOptions options) {
+        if (pairs == null || pairs.stream().anyMatch(java.util.Objects::isNull)) {
+            throw new IllegalArgumentException("pairs must be a list of non-null TextPair");
+        }
+        checkTexts(List.of(), options);
+        EncodeRequests.requireFloatSentenceEmbeddings(options);
+        List<String> first = pairs.stream().map(TextPair::first).toList();
+        List<String> second = pairs.stream().map(TextPair::second).toList();
+        return guarded(() -> encodeSentences(first, second, options));
+    }
+
+    /**
+     * Encodes and quantizes (Python's {@code precision} argument): the int8/uint8 ranges come from this call's
+     * embeddings as a whole, after truncation and normalization.
+     */
+    public QuantizedEmbeddings encodeQuantized(List<String> texts, EncodeOptions options) {
+        checkTexts(texts, options);
+        if (options.precision() == Precision.FLOAT32) {
+            throw new IllegalArgumentException("precision float32 gives floats: call encode(texts, options), or set "
+                    + "EncodeOptions.precision to int8, uint8, binary or ubinary");
+        }
+        Precision p = options.precision();
+        FloatMatrix floats = encode(texts, options.toBuilder().precision(Precision.FLOAT32).build());
+        return Quantization.quantize(floats, p);
+    }
+
+    private FloatMatrix encodeSentences(List<String> texts, List<String> pairs, EncodeOptions options) {
+        if (pairs == null) {
+            List<FloatMatrix> parts = new ArrayList<>();
+            encodeRows(texts.iterator(), texts.size(), options, (first, rows) -> parts.add(rows));
+            return parts.isEmpty() ? FloatMatrix.wrap(0, outputDimension(options), new float[0])
+                    : FloatMatrix.concat(parts);
+        }
+        Pipeline.Plan plan = pipeline.plan(options.task());
+        InputModule input = plan.input();
+        String prompt = resolvePrompt(options);
+        int truncate = effectiveTruncateDim(options);
+        int width = plan.embeddingDimension();
+        int dim = Math.min(width, truncate);
+        int n = texts.size();
+        float[] out = new float[n * dim];
+        if (n == 0) {
+            return FloatMatrix.wrap(0, dim, out);
+        }
+        int promptLength = prompt.isEmpty() ? 0 : input.promptLength(prompt);
+        List<TextTokenizer.Encoded> encoded = pairs == null ? input.encodeTexts(withPrompt(texts, prompt))
+                : input.encodePairs(withPrompt(texts, prompt), pairs);
+        runBatches(plan, encoded, options.batchSize(), promptLength, false, (rows, batch, f) -> {
+            EncodeRequests.checkWidth(plan, f, width);
+            float[] emb = f.sentenceEmbeddings();
+            for (int r = 0; r < rows.length; r++) {
+                System.arraycopy(emb, r * width, out, rows[r] * dim, dim);
+            }
+        });
+        if (options.normalizeEmbeddings()) {
+            Normalize.normalizeRows(out, dim);
+        }
+        return FloatMatrix.wrap(n, dim, out);
     }
 
     /**
@@ -173,7 +290,8 @@ public final class SentenceTransformer implements AutoCloseable {
         if (texts == null || options == null || sink == null) {
             throw new IllegalArgumentException("texts, options and sink must not be null");
         }
-        return encodeRows(texts, -1, options, sink);
+        EncodeRequests.requireFloatSentenceEmbeddings(options);
+        return guarded(() -> encodeRows(texts, -1, options, sink));
     }
 
     /** Streams texts through the model (see {@link #encode(Iterator, EncodeOptions, EmbeddingSink)}); closes the stream. */
@@ -199,7 +317,8 @@ public final class SentenceTransformer implements AutoCloseable {
      * forward pass (a model loaded with {@code threads(1)} gets one worker per core).
      */
     public EncodePool startMultiProcessPool() {
-        int workers = Math.max(1, Runtime.getRuntime().availableProcessors() / Math.max(1, intraOpThreads));
+        int cores = Runtime.getRuntime().availableProcessors();
+        int workers = Math.max(1, cores / (intraOpThreads > 0 ? intraOpThreads : cores));
         return new EncodePool(java.util.Collections.nCopies(workers, "cpu"));
     }
 
@@ -211,13 +330,13 @@ public final class SentenceTransformer implements AutoCloseable {
         pool.close();
     }
 
-    /** Encodes a query: applies the model's {@code "query"} prompt unless the options name a prompt. */
+    /** Encodes a query: applies the model's {@code "query"} prompt unless the options name a prompt; task "query". */
     public float[] encodeQuery(String text) {
         return encodeQuery(text, EncodeOptions.defaults());
     }
 
     public float[] encodeQuery(String text, EncodeOptions options) {
-        return encode(text, withTaskPrompt(options, "query"));
+        return encode(text, withTaskPrompt(options, "query", "query"));
     }
 
     public FloatMatrix encodeQuery(List<String> texts) {
@@ -225,19 +344,19 @@ public final class SentenceTransformer implements AutoCloseable {
     }
 
     public FloatMatrix encodeQuery(List<String> texts, EncodeOptions options) {
-        return encode(texts, withTaskPrompt(options, "query"));
+        return encode(texts, withTaskPrompt(options, "query", "query"));
     }
 
     /**
      * Encodes a document: applies the first of the model's {@code "document"}, {@code "passage"}, {@code "corpus"}
-     * prompts unless the options name a prompt.
+     * prompts unless the options name a prompt; task "document".
      */
     public float[] encodeDocument(String text) {
         return encodeDocument(text, EncodeOptions.defaults());
     }
 
     public float[] encodeDocument(String text, EncodeOptions options) {
-        return encode(text, withTaskPrompt(options, "document", "passage", "corpus"));
+        return encode(text, withTaskPrompt(options, "document", "document", "passage", "corpus"));
     }
 
     public FloatMatrix encodeDocument(List<String> texts) {
@@ -245,38 +364,81 @@ public final class SentenceTransformer implements AutoCloseable {
     }
 
     public FloatMatrix encodeDocument(List<String> texts, EncodeOptions options) {
-        return encode(texts, withTaskPrompt(options, "document", "passage", "corpus"));
+        return encode(texts, withTaskPrompt(options, "document", "document", "passage", "corpus"));
     }
 
     /**
      * Token embeddings (Python's {@code output_value="token_embeddings"}): one {@code [tokens, hidden]} matrix per
-     * text, special tokens included, padding removed. Truncation and normalization options do not apply.
+     * text, special tokens included, trailing padding removed. Truncation and normalization options do not apply.
      */
     public List<FloatMatrix> encodeTokens(List<String> texts, EncodeOptions options) {
+        return encodeAll(texts, options, true).stream().map(EncodedText::tokenEmbeddings).toList();
+    }
+
+    /**
+     * Every output per text (Python's {@code output_value=None}): token embeddings with their ids and mask
+     * (trailing padding removed), and the sentence embedding {@code encode} gives (truncated and normalized as the
+     * options say).
+     */
+    public List<EncodedText> encodeAll(List<String> texts, EncodeOptions options) {
+        return encodeAll(texts, options, false);
+    }
+
+    private List<EncodedText> encodeAll(List<String> texts, EncodeOptions options, boolean tokensOnly) {
         checkTexts(texts, options);
-        String prompt = resolvePrompt(options);
-        TextTokenizer tokenizer = pipeline.input().tokenizer();
-        List<TextTokenizer.Encoded> encoded = tokenizer.encode(withPrompt(texts, prompt));
+        return guarded(() -> {
+            Pipeline.Plan plan = pipeline.plan(options.task());
+            InputModule input = plan.input();
+            String prompt = resolvePrompt(options);
+            int promptLength = prompt.isEmpty() ? 0 : input.promptLength(prompt);
+            int width = plan.embeddingDimension();
+            int dim = Math.min(width, effectiveTruncateDim(options));
+            List<TextTokenizer.Encoded> encoded = input.encodeTexts(withPrompt(texts, prompt));
+            EncodedText[] out = new EncodedText[texts.size()];
+            runBatches(plan, encoded, options.batchSize(), promptLength, tokensOnly, (rows, batch, f) -> {
+                if (!tokensOnly) {
+                    EncodeRequests.checkWidth(plan, f, width);
+                }
+                for (int r = 0; r < rows.length; r++) {
+                    float[] sentence = tokensOnly ? new float[0]
+                            : Arrays.copyOfRange(f.sentenceEmbeddings(), r * width, r * width + dim);
+                    if (options.normalizeEmbeddings() && !tokensOnly) {
+                        Normalize.normalizeRows(sentence, dim);
+                    }
+                    out[rows[r]] = EncodeRequests.trimmed(f, r, sentence);
+                }
+            });
+            return List.of(out);
+        });
+    }
+
+    /** Receives one batch's results: the original indices of its rows, the batch, the features. */
+    private interface BatchSink {
+        void accept(int[] rows, TokenBatch batch, Features features);
+    }
+
+    /**
+     * Runs the texts through the plan in batches of texts of similar token counts (longest first, stable), and
+     * hands each batch's results to {@code sink}. Batching by tokens, not characters as Python does, puts texts of
+     * equal cost together and wastes less padding; results do not depend on it.
+     */
+    private void runBatches(Pipeline.Plan plan, List<TextTokenizer.Encoded> encoded, int batchSize,
+            int promptLength, boolean tokensOnly, BatchSink sink) {
+        int n = encoded.size();
         Integer[] order = lengthOrder(encoded);
-        FloatMatrix[] out = new FloatMatrix[texts.size()];
-        for (int start = 0; start < texts.size(); start += options.batchSize()) {
-            int end = Math.min(texts.size(), start + options.batchSize());
+        for (int start = 0; start < n; start += batchSize) {
+            checkOpen();
+            int end = Math.min(n, start + batchSize);
             List<TextTokenizer.Encoded> rows = new ArrayList<>(end - start);
+            int[] indices = new int[end - start];
             for (int i = start; i < end; i++) {
                 rows.add(encoded.get(order[i]));
+                indices[i - start] = order[i];
             }
-            TokenBatch batch = tokenizer.pad(rows);
-            Features f = pipeline.forwardTokens(batch, 0);
-            int h = f.tokenDim();
-            for (int i = start; i < end; i++) {
-                int r = i - start;
-                int len = batch.lengths()[r];
-                int from = r * batch.seqLength() * h;
-                out[order[i]] = FloatMatrix.wrap(len, h,
-                        Arrays.copyOfRange(f.tokenEmbeddings(), from, from + len * h));
-            }
+            TokenBatch batch = plan.input().pad(rows);
+            Features f = tokensOnly ? plan.forwardTokens(batch, promptLength) : plan.forward(batch, promptLength);
+            sink.accept(indices, batch, f);
         }
-        return List.of(out);
     }
 
     // ---------------------------------------------------------------- similarity
@@ -316,19 +478,35 @@ public final class SentenceTransformer implements AutoCloseable {
     // ---------------------------------------------------------------- properties
 
     /** The embedding width {@code encode} returns (after the model's {@code truncateDim}, if set). */
-    public int getSentenceEmbeddingDimension() {
+    public int getEmbeddingDimension() {
         Integer t = truncateDim;
         int dim = pipeline.embeddingDimension();
         return t == null ? dim : Math.min(dim, t);
     }
 
-    /** Longest input in tokens, special tokens included; longer inputs are cut. */
-    public int getMaxSeqLength() {
-        return pipeline.input().maxSeqLength();
+    /** The old name of {@link #getEmbeddingDimension()}. */
+    public int getSentenceEmbeddingDimension() {
+        return getEmbeddingDimension();
     }
 
+    /**
+     * Longest input in tokens, special tokens included; longer inputs are cut. Empty where Python reports none or
+     * infinity (StaticEmbedding, a tokenizer without a limit).
+     */
+    public OptionalInt getMaxSeqLength() {
+        int max = 0;
+        for (InputModule in : pipeline.inputs()) {
+            max = Math.max(max, in.maxSeqLength());
+        }
+        return max <= 0 || max == TextTokenizer.UNLIMITED ? OptionalInt.empty() : OptionalInt.of(max);
+    }
+
+    /** Sets the max sequence length of the model's input modules (every route of a Router). */
     public void setMaxSeqLength(int maxSeqLength) {
-        pipeline.input().setMaxSeqLength(maxSeqLength);
+        if (maxSeqLength <= 0) {
+            throw new IllegalArgumentException("maxSeqLength must be positive, got " + maxSeqLength);
+        }
+        pipeline.inputs().forEach(in -> in.setMaxSeqLength(maxSeqLength));
     }
 
     public Integer getTruncateDim() {
@@ -343,20 +521,88 @@ public final class SentenceTransformer implements AutoCloseable {
         this.truncateDim = truncateDim;
     }
 
+    /**
+     * Python's {@code with model.truncate_embeddings(d):}: sets {@code truncateDim} until the returned scope is
+     * closed, then restores the previous value (also when the body throws).
+     */
+    public TruncationScope truncateEmbeddings(int dim) {
+        Integer previous = truncateDim;
+        setTruncateDim(dim);
+        return () -> truncateDim = previous;
+    }
+
+    /** The scope of {@link #truncateEmbeddings}; closing it restores the previous truncation. */
+    @FunctionalInterface
+    public interface TruncationScope extends AutoCloseable {
+        @Override
+        void close();
+    }
+
     /** The prompts by name; always has {@code "query"} and {@code "document"} (empty when the model has none). */
     public Map<String, String> getPrompts() {
         return prompts;
+    }
+
+    /**
+     * Replaces the prompts (Python's {@code model.prompts = {...}}). The current default prompt name must remain
+     * one of them; {@code query} and {@code document} are not added back.
+     */
+    public void setPrompts(Map<String, String> prompts) {
+        if (prompts == null || prompts.entrySet().stream().anyMatch(e -> e.getKey() == null || e.getValue() == null)) {
+            throw new IllegalArgumentException("prompts must map non-null names to non-null texts");
+        }
+        Map<String, String> copy = Collections.unmodifiableMap(new LinkedHashMap<>(prompts));
+        checkDefaultPrompt(defaultPromptName, copy);
+        this.prompts = copy;
     }
 
     public String getDefaultPromptName() {
         return defaultPromptName;
     }
 
+    /** Sets the prompt {@code encode} applies when a call names none; null for none. Must be one of the prompts. */
+    public void setDefaultPromptName(String name) {
+        checkDefaultPrompt(name, prompts);
+        this.defaultPromptName = name;
+    }
+
+    /** Python's {@code set_pooling_include_prompt}: whether the first Pooling module counts prompt tokens. */
+    public void setPoolingIncludePrompt(boolean include) {
+        pipeline.firstPooling().ifPresent(p -> p.setIncludePrompt(include));
+    }
+
+    /** The tokenizer of calls without a task, read-only. */
+    public Tokenizer getTokenizer() {
+        InputModule in = pipeline.input();
+        return new Tokenizer() {
+            @Override
+            public TokenBatch tokenize(List<String> texts) {
+                return SentenceTransformer.this.tokenize(texts);
+            }
+
+            @Override
+            public List<String> tokens(String text) {
+                return SentenceTransformer.this.tokens(text);
+            }
+
+            @Override
+            public OptionalInt maxSeqLength() {
+                int m = in.maxSeqLength();
+                return m == TextTokenizer.UNLIMITED ? OptionalInt.empty() : OptionalInt.of(m);
+            }
+
+            @Override
+            public boolean padsLeft() {
+                return in.padsLeft();
+            }
+        };
+    }
+
     /** Tokenizes texts the way {@code encode} does (truncated, padded to the longest): ids, mask, type ids. */
     public TokenBatch tokenize(List<String> texts) {
         checkTexts(texts, EncodeOptions.defaults());
-        TextTokenizer tokenizer = pipeline.input().tokenizer();
-        return tokenizer.pad(tokenizer.encode(texts));
+        InputModule in = pipeline.input();
+        return in.pad(in.encodeTexts(texts));
     }
 
     /** The token strings of one text, special tokens included. */
@@ -364,23 +610,34 @@ public final class SentenceTransformer implements AutoCloseable {
         if (text == null) {
             throw new IllegalArgumentException("text must not be null");
         }
-        return List.of(pipeline.input().tokenizer().encode(text).tokens());
+        return List.of(pipeline.input().encodeTexts(List.of(text)).get(0).tokens());
     }
 
     /**
      * Saves the model in the Python layout (loadable by {@code SentenceTransformer(path)} in any sentence-transformers
-     * version, and by st4j): the source files, plus the current prompts, similarity function, truncation and max
-     * sequence length. {@code folder} must not exist or be empty; it is written whole or not at all.
+     * version, and by st4j), with a model card: the modules' files plus the current prompts, similarity function,
+     * truncation and max sequence length. The folder may exist; each file is replaced atomically.
      */
     public void save(Path folder) {
+        savePretrained(folder, null, true);
+    }
+
+    /**
+     * As {@link #save}, naming the model for its card ({@code modelName} such as {@code "user/model"}, or null), and
+     * writing the card ({@code README.md}) only when {@code createModelCard}.
+     */
+    public void savePretrained(Path folder, String modelName, boolean createModelCard) {
         if (folder == null) {
             throw new IllegalArgumentException("folder must not be null");
         }
-        ModelWriter.save(this.folder, pipeline, prompts, defaultPromptName, getSimilarityFunction(), truncateDim,
-                folder);
+        guarded(() -> {
+            ModelWriter.save(pipeline, prompts, defaultPromptName, getSimilarityFunction(), truncateDim, folder,
+                    createModelCard ? card : null, modelName, getMaxSeqLength(), getEmbeddingDimension());
+            return null;
+        });
     }
 
-    /** The folder the model was loaded from. */
+    /** The folder the model was loaded from; null for a model built with {@link #of}. */
     public Path folder() {
         return folder;
     }
@@ -395,27 +652,38 @@ public final class SentenceTransformer implements AutoCloseable {
         return pipeline.input().describeBackend();
     }
 
+    /**
+     * Frees the model. A call running in another thread fails at its next batch with an
+     * {@link IllegalStateException}; the native resources are released once it has left.
+     */
     @Override
     public void close() {
-        pipeline.close();
+        closed = true;
+        lifecycle.writeLock().lock();
+        try {
+            pipeline.close();
+        } finally {
+            lifecycle.writeLock().unlock();
+        }
     }
 
     // ---------------------------------------------------------------- helpers
 
     private int outputDimension(EncodeOptions options) {
-        return Math.min(pipeline.embeddingDimension(), effectiveTruncateDim(options));
+        return Math.min(pipeline.plan(options.task()).embeddingDimension(), effectiveTruncateDim(options));
     }
 
     /** Every encode path: the batch pipeline on the caller's pool, a temporary pool, one worker or inline. */
     private long encodeRows(Iterator<String> texts, long size, EncodeOptions options, EmbeddingSink sink) {
+        Pipeline.Plan plan = pipeline.plan(options.task());
         String prompt = resolvePrompt(options);
-        int dim = outputDimension(options);
-        TextTokenizer tokenizer = pipeline.input().tokenizer();
-        int promptLength = prompt.isEmpty() ? 0 : tokenizer.promptLength(prompt);
+        int width = plan.embeddingDimension();
+        int dim = Math.min(width, effectiveTruncateDim(options));
+        int promptLength = prompt.isEmpty() ? 0 : plan.input().promptLength(prompt);
         TokenBudgetBatcher batcher = new TokenBudgetBatcher(options.batchSize(),
                 options.tokenBudget() == null ? TokenBudgetBatcher.UNLIMITED : options.tokenBudget());
         if (options.tokenBudget() != null) {
-            batcher.checkFits(pipeline.input().maxSeqLength());
+            batcher.checkFits(plan.input().maxSeqLength());
         }
         EncodePool pool = options.pool();
         boolean temporaryPool = pool == null && options.devices() != null;
@@ -439,8 +707,9 @@ public final class SentenceTransformer implements AutoCloseable {
                     ownWorkers = true;
                 }
             }
-            BatchPipeline.Settings settings = new BatchPipeline.Settings(pipeline, prompt, promptLength, dim,
-                    options.normalizeEmbeddings(), batcher, chunk, progress(options, size));
+            BatchPipeline.Settings settings = new BatchPipeline.Settings(plan, prompt, promptLength, dim,
+                    options.normalizeEmbeddings(), batcher, chunk, progress(options, size), this::checkOpen,
+                    f -> EncodeRequests.checkWidth(plan, f, width));
             return BatchPipeline.run(texts, size, settings, workers,
                     (first, count, rows) -> sink.accept(first, FloatMatrix.wrap(count, dim, rows)));
         } finally {
@@ -476,6 +745,24 @@ public final class SentenceTransformer implements AutoCloseable {
         };
     }
 
+
+    private <T> T guarded(Supplier<T> body) {
+        lifecycle.readLock().lock();
+        try {
+            checkOpen();
+            return body.get();
+        } finally {
+            lifecycle.readLock().unlock();
+        }
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("this SentenceTransformer was closed (by another thread?); load the "
+                    + "model again to encode");
+        }
+    }
+
     private static void checkTexts(List<String> texts, EncodeOptions options) {
         if (texts == null) {
             throw new IllegalArgumentException("texts must not be null");
@@ -492,36 +779,40 @@ public final class SentenceTransformer implements AutoCloseable {
 
     /** {@code prompt} wins over {@code promptName}, which wins over the default prompt; empty means none. */
     private String resolvePrompt(EncodeOptions options) {
+        Map<String, String> p = prompts;
         if (options.prompt() != null) {
             return options.prompt();
         }
         if (options.promptName() != null) {
-            String p = prompts.get(options.promptName());
-            if (p == null) {
+            String text = p.get(options.promptName());
+            if (text == null) {
                 throw new IllegalArgumentException("Prompt name '" + options.promptName()
-                        + "' not found in the configured prompts dictionary with keys " + prompts.keySet());
+                        + "' not found in the configured prompts dictionary with keys " + p.keySet());
             }
-            return p;
+            return text;
         }
-        if (defaultPromptName != null) {
-            return prompts.getOrDefault(defaultPromptName, "");
+        String def = defaultPromptName;
+        if (def != null) {
+            return p.getOrDefault(def, "");
         }
         return "";
     }
 
-    private EncodeOptions withTaskPrompt(EncodeOptions options, String... names) {
+    /** encode_query / encode_document: the task, and the first of {@code names} the model has as prompt name. */
+    private EncodeOptions withTaskPrompt(EncodeOptions options, String task, String... names) {
         if (options == null) {
             throw new IllegalArgumentException("options must not be null");
         }
-        if (options.prompt() != null || options.promptName() != null) {
-            return options;
-        }
-        for (String name : names) {
-            if (prompts.containsKey(name)) {
-                return options.toBuilder().promptName(name).build();
+        EncodeOptions.Builder b = options.toBuilder().task(task);
+        if (options.prompt() == null && options.promptName() == null) {
+            for (String name : names) {
+                if (prompts.containsKey(name)) {
+                    b.promptName(name);
+                    break;
+                }
             }
         }
-        return options;
+        return b.build();
     }
 
     private int effectiveTruncateDim(EncodeOptions options) {
@@ -540,10 +831,7 @@ public final class SentenceTransformer implements AutoCloseable {
         return out;
     }
 
-    /**
-     * Indices sorted by token count, longest first (stable). Batching by tokens, not characters as Python does,
-     * puts texts of equal cost together and wastes less padding; results do not depend on it.
-     */
+    /** Indices sorted by token count, longest first (stable). */
     private static Integer[] lengthOrder(List<TextTokenizer.Encoded> encoded) {
         Integer[] order = new Integer[encoded.size()];
         for (int i = 0; i < order.length; i++) {

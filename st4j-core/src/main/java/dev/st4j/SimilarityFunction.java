@@ -7,11 +7,14 @@ import java.util.List;
  * The similarity functions of sentence-transformers, named as in Python. Euclidean and Manhattan are negated
  * distances, so that for every function a larger score means more similar.
  */
-public enum SimilarityFunction {
+public enum SimilarityFunction implements ScoreFunction {
     COSINE("cosine"),
     DOT("dot"),
     EUCLIDEAN("euclidean"),
     MANHATTAN("manhattan");
+
+    /** Python's alias {@code SimilarityFunction.DOT_PRODUCT} of {@code DOT}. */
+    public static final SimilarityFunction DOT_PRODUCT = DOT;
 
     private final String pythonName;
 
@@ -42,6 +45,12 @@ public enum SimilarityFunction {
         }
         throw new IllegalArgumentException(
                 "'" + name + "' is not a valid SimilarityFunction; use one of " + possibleValues());
+    }
+
+    /** Same as {@link #similarity}: lets a similarity function serve as a search's {@link ScoreFunction}. */
+    @Override
+    public FloatMatrix scores(FloatMatrix queries, FloatMatrix corpus) {
+        return similarity(queries, corpus);
     }
 
     /** The {@code n x m} matrix of scores between every row of {@code a} and every row of {@code b}. */

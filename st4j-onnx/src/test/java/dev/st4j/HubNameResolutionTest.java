@@ -87,12 +87,13 @@ class HubNameResolutionTest {
     }
 
     @Test
-    void theJavaEngineBypassesAnEmbeddedCopyThatHasOnlyOnnxWeights() {
-        // The hub copy has no safetensors either, so the error comes from the hub's file list.
-        dev.st4j.UnsupportedModelException e = assertThrows(dev.st4j.UnsupportedModelException.class,
-                () -> ModelLocator.locate(REPO, LoadOptions.builder().backend("java").build(), env()));
-        assertTrue(e.getMessage().contains("model.safetensors"), e.getMessage());
-        assertTrue(hub.requests().size() > 0);
+    void theJavaEngineIsServedByTheEmbeddedCopyFromItsConvertedWeights() {
+        // The jar ships ONNX weights only; unpacking converts them to model.safetensors, so no hub is needed.
+        Path folder = ModelLocator.locate(REPO, LoadOptions.builder().backend("java").build(), env());
+
+        assertTrue(folder.startsWith(EmbeddedModels.st4jHome()), folder.toString());
+        assertTrue(Files.isRegularFile(folder.resolve("model.safetensors")), folder.toString());
+        assertEquals(List.of(), hub.requests());
     }
 
     @Test

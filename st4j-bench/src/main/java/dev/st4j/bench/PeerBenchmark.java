@@ -9,8 +9,6 @@ import dev.langchain4j.data.segment.TextSegment;
 import dev.langchain4j.model.embedding.onnx.allminilml6v2.AllMiniLmL6V2EmbeddingModel;
 import dev.st4j.LoadOptions;
 import dev.st4j.SentenceTransformer;
-import dev.st4j.engine.fixtures.RealWeights;
-import dev.st4j.safetensors.DType;
 import java.io.File;
 import java.io.IOException;
 import java.nio.LongBuffer;
@@ -68,7 +66,7 @@ public final class PeerBenchmark {
 
     public static void main(String[] args) throws Exception {
         if (args.length > 0 && args[0].equals("child")) {
-            child(args[1], args[2], Integer.parseInt(args[3]), args[4].equals("warm"), args[5]);
+            child(args[1], args[2], Integer.parseInt(args[3]), args[4].equals("warm"));
             return;
         }
         Map<String, Integer> opt = new LinkedHashMap<>(Map.of("rounds", 3, "texts", Integer.MAX_VALUE));
@@ -87,7 +85,6 @@ public final class PeerBenchmark {
         List<String> corpus = all.subList(0, Math.min(all.size(), opt.get("texts")));
         Path corpusFile = Files.createTempFile("st4j-peer-corpus", ".txt");
         Files.write(corpusFile, corpus);
-        Path javaFolder = RealWeights.safetensorsFolder(MODEL, DType.F32);
         long tokens;
         double flops;
         try (SentenceTransformer m = SentenceTransformer.load(MODEL)) {
@@ -113,7 +110,7 @@ public final class PeerBenchmark {
         for (int r = 0; r < rounds; r++) {
             for (int k = 0; k < CONTENDERS.size(); k++) {
                 Contender c = CONTENDERS.get((k + r) % CONTENDERS.size());
-                double[] m = run(c, root, corpusFile, corpus.size(), javaFolder);
+                double[] m = run(c, root, corpusFile, corpus.size());
                 results.get(c).add(m);
                 System.out.printf(Locale.ROOT, "  round %d: %-28s %-14s %7.2f s, peak RSS %5.0f MB%n", r + 1, c.name(),
                         c.mode(), m[0], m[1]);
@@ -151,7 +148,7 @@ public final class PeerBenchmark {
     }
 
     /** Runs one contender in a fresh process: {seconds, peak RSS in MB}. */
-    static double[] run(Contender c, Path root, Path corpus, int texts, Path javaFolder) throws Exception {
+    static double[] run(Contender c, Path root, Path corpus, int texts) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String cp = System.getProperty("java.class.path");
         List<String> cmd = new ArrayList<>();
@@ -160,14 +157,14 @@ public final class PeerBenchmark {
             cmd.addAll(List.of("bash", root.resolve("st4j").toString(), "encode", "--output",
                     Files.createTempFile("st4j-peer", ".npy").toString()));
             if (c.name().contains("java")) {
-                cmd.addAll(List.of("--backend", "java", "--model", javaFolder.toString()));
+                cmd.addAll(List.of("--backend", "java"));
             }
         } else {
             String which = c.name().startsWith("st4j onnx") ? "st4j-onnx" : c.name().startsWith("st4j java")
                     ? "st4j-java" : c.name().startsWith("langchain4j") ? "langchain4j" : "ort-loop";
             cmd.addAll(List.of(java, "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
                     "-DOPT_OUT_TRACKING=true", "-cp", cp, PeerBenchmark.class.getName(), "child", which,
-                    corpus.toString(), Integer.toString(texts), whole ? "cold" : "warm", javaFolder.toString()));
+                    corpus.toString(), Integer.toString(texts), whole ? "cold" : "warm"));
         }
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         if (cmd.get(0).equals("bash")) {
@@ -228,12 +225,11 @@ public final class PeerBenchmark {
         void encode(List<String> texts) throws Exception;
     }
 
-    static void child(String which, String corpusFile, int texts, boolean warm, String javaFolder) throws Exception {
+    static void child(String which, String corpusFile, int texts, boolean warm) throws Exception {
         List<String> corpus = Files.readAllLines(Path.of(corpusFile)).subList(0, texts);
         Encoder encoder = switch (which) {
             case "st4j-onnx" -> st4j(SentenceTransformer.load(MODEL, LoadOptions.builder().backend("onnx").build()));
-            case "st4j-java" -> st4j(SentenceTransformer.load(Path.of(javaFolder),
-                    LoadOptions.builder().backend("java").build()));
+            case "st4j-java" -> st4j(SentenceTransformer.load(MODEL, LoadOptions.builder().backend("java").build()));
             case "langchain4j" -> langchain4j();
             case "ort-loop" -> ortLoop();
             default -> throw new IllegalArgumentException(which);

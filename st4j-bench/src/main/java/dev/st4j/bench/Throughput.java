@@ -5,8 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.st4j.EncodeOptions;
 import dev.st4j.LoadOptions;
 import dev.st4j.SentenceTransformer;
-import dev.st4j.engine.fixtures.RealWeights;
-import dev.st4j.safetensors.DType;
+import dev.st4j.embedded.EmbeddedModels;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -57,8 +56,9 @@ public final class Throughput {
         System.out.printf("load average: %s; %d cores; java %s%n", loadAverage(),
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
 
-        Path onnxFolder = RealWeights.onnxFolder(MODEL);
-        Path javaFolder = RealWeights.safetensorsFolder(MODEL, DType.F32);
+        // The unpacked embedded model holds the ONNX export and the safetensors converted from it.
+        Path onnxFolder = EmbeddedModels.materialize(EmbeddedModels.find(MODEL).orElseThrow());
+        Path javaFolder = onnxFolder;
         EncodeOptions encode = EncodeOptions.builder().batchSize(batch).build();
         try (SentenceTransformer onnx = SentenceTransformer.load(onnxFolder,
                         LoadOptions.builder().backend("onnx").threads(threads).build());
@@ -84,7 +84,7 @@ public final class Throughput {
                     .sorted(Comparator.comparingInt((Integer i) -> lengths[i]).reversed())
                     .map(texts::get).toList();
             System.out.printf("%s, %d texts, %d tokens (max_seq_length %d), batch %d, %d threads%n", MODEL,
-                    corpus.size(), tokens, java.getMaxSeqLength(), batch, threads);
+                    corpus.size(), tokens, java.getMaxSeqLength().getAsInt(), batch, threads);
             System.out.printf("  onnx: %s%n  java: %s%n", onnx.describeBackend(), java.describeBackend());
 
             List<String> warm = corpus.subList(0, Math.min(corpus.size(), 20 * batch));

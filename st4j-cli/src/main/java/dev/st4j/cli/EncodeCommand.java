@@ -3,10 +3,11 @@ package dev.st4j.cli;
 import dev.st4j.EncodeOptions;
 import dev.st4j.FloatMatrix;
 import dev.st4j.Precision;
-import dev.st4j.Quantization;
 import dev.st4j.QuantizedEmbeddings;
 import dev.st4j.SentenceTransformer;
 import dev.st4j.encoding.TerminalProgressBar;
+import dev.st4j.io.EmbeddingArray;
+import dev.st4j.io.Npy;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -115,7 +116,7 @@ final class EncodeCommand implements Callable<Integer> {
             try {
                 writeAtomically(file, tmpFile -> {
                     try (FileChannel ch = FileChannel.open(tmpFile, StandardOpenOption.WRITE)) {
-                        NpyWriter.Streaming npy = new NpyWriter.Streaming(ch, cols);
+                        NpyStream npy = new NpyStream(ch, cols);
                         model.encode(inputs, options, (first, rows) -> npy.append(rows));
                         npy.finish();
                     }
@@ -180,13 +181,12 @@ final class EncodeCommand implements Callable<Integer> {
     private void quantized(SentenceTransformer model, EncodeOptions options, Precision p, Format fmt)
             throws IOException {
         List<String> inputs = Inputs.texts(texts);
-        FloatMatrix embeddings = model.encode(inputs, options);
-        QuantizedEmbeddings quantized = Quantization.quantize(embeddings, p);
+        QuantizedEmbeddings quantized = model.encodeQuantized(inputs, options.toBuilder().precision(p).build());
         TextWriter text = w -> writeText(quantized.rows(), quantized.cols(),
                 (r, c) -> Integer.toString(quantized.get(r, c)), fmt, w);
         if (output == null) {
             if (fmt == Format.npy) {
-                NpyWriter.write(quantized, System.out);
+                Npy.write(System.out, EmbeddingArray.of(quantized));
                 System.out.flush();
             } else {
                 Writer out = spec.commandLine().getOut();
@@ -198,7 +198,7 @@ final class EncodeCommand implements Callable<Integer> {
         writeAtomically(output, tmpFile -> {
             try (OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(tmpFile))) {
                 if (fmt == Format.npy) {
-                    NpyWriter.write(quantized, out);
+                    Npy.write(out, EmbeddingArray.of(quantized));
                 } else {
                     Writer w = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8));
                     text.write(w);

@@ -23,8 +23,8 @@ final class InfoCommand implements Callable<Integer> {
         try (SentenceTransformer model = modelOptions.load()) {
             out.println("model:               " + modelOptions.model);
             out.println("folder:              " + model.folder());
-            out.println("dimension:           " + model.getSentenceEmbeddingDimension());
-            out.println("max sequence length: " + model.getMaxSeqLength());
+            out.println("dimension:           " + model.getEmbeddingDimension());
+            out.println("max sequence length: " + (model.getMaxSeqLength().isPresent() ? model.getMaxSeqLength().getAsInt() : "none"));
             out.println("similarity:          " + model.getSimilarityFunction().pythonName());
             out.println("prompts:             " + model.getPrompts());
             out.println("backend:             " + model.describeBackend());

@@ -121,7 +121,7 @@ class CommandLineTest {
         assertTrue(r.out().contains("dimension:           384"), r.out());
         assertTrue(r.out().contains("max sequence length: 256"), r.out());
         assertTrue(r.out().contains("Pooling(mean)"), r.out());
-        assertTrue(r.out().contains("backend:             onnx"), r.out());
+        assertTrue(r.out().contains("backend:             java (BERT, "), r.out());
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.st4j.embedded;
 
+import dev.st4j.ModelFormatException;
 import dev.st4j.St4jException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,8 +20,10 @@ import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
@@ -28,10 +31,18 @@ import java.util.stream.Stream;
  * and maps the files of a hub-layout folder to class-path resources. On first use the folder is written to
  * {@code $ST4J_HOME/embedded} (default {@code ~/.cache/st4j/embedded}) atomically, and from then on it loads like
  * any local folder.
+ *
+ * <p>A descriptor line {@code convert.model.safetensors=onnx/model.onnx} asks for the ONNX export's weights as a
+ * Hugging Face {@code model.safetensors} too (see {@link OnnxConversion}), so the pure-Java engine runs the model
+ * without ONNX Runtime. The conversion runs once, inside the folder before it is published; every later
+ * {@link #materialize} checks the converted file (converter version, sizes, checksums) and rebuilds it in place,
+ * atomically, when it is stale, corrupt or missing.
  */
 public final class EmbeddedModels {
     /** The descriptor every model jar holds. */
     public static final String DESCRIPTOR = "META-INF/st4j/embedded-model.properties";
+    /** Descriptor key prefix: {@code convert.<file>=<onnx file>}. */
+    private static final String CONVERT = "convert.";
 
     private EmbeddedModels() {}
 
@@ -74,6 +85,7 @@ public final class EmbeddedModels {
         Path home = st4jHome().resolve("embedded");
         Path target = home.resolve(model.id().replace('/', '_') + "-" + digest(model.descriptorText()));
         if (Files.isDirectory(target)) {
+            checkConversions(model, target);
             return target;
         }
         try {
@@ -114,6 +126,50 @@ public final class EmbeddedModels {
         for (String key : p.stringPropertyNames()) {
             if (key.startsWith("file.")) {
                 copyResource(p.getProperty(key), dir.resolve(key.substring("file.".length())));
+            }
+        }
+        for (Map.Entry<Path, Path> c : conversions(model, dir).entrySet()) {
+            OnnxConversion.convert(c.getValue(), c.getKey());
+        }
+    }
+
+    /** Converted file -> its ONNX source, from the descriptor's {@code convert.*} lines. */
+    private static Map<Path, Path> conversions(Embedded model, Path dir) {
+        Map<Path, Path> out = new TreeMap<>();
+        for (String key : model.descriptor().stringPropertyNames()) {
+            if (key.startsWith(CONVERT)) {
+                out.put(dir.resolve(key.substring(CONVERT.length())), dir.resolve(model.descriptor().getProperty(key)));
+            }
+        }
+        return out;
+    }
+
+    /** Whether the model's folder gets a {@code model.safetensors} (shipped or converted), for the Java engine. */
+    public static boolean hasSafetensors(Embedded model) {
+        return model.descriptor().containsKey("file.model.safetensors")
+                || model.descriptor().containsKey(CONVERT + "model.safetensors");
+    }
+
+    /** Rebuilds, in place and atomically, any converted file of a published folder that is not intact and current. */
+    private static void checkConversions(Embedded model, Path dir) {
+        for (Map.Entry<Path, Path> c : conversions(model, dir).entrySet()) {
+            Path out = c.getKey();
+            String problem = OnnxConversion.problem(c.getValue(), out);
+            if (problem == null) {
+                continue;
+            }
+            System.getLogger("dev.st4j.embedded").log(System.Logger.Level.INFO,
+                    "st4j: rebuilding " + out + " because " + problem);
+            try {
+                OnnxConversion.convert(c.getValue(), out);
+            } catch (RuntimeException e) {
+                try {
+                    Files.deleteIfExists(out);
+                } catch (IOException ignored) {
+                    // The file failed its check, and checks run before every use: it is never trusted.
+                }
+                throw new ModelFormatException(out, "cannot be rebuilt from " + c.getValue() + " (" + e.getMessage()
+                        + "); delete the folder " + dir + " so that st4j unpacks the model again", e);
             }
         }
     }

@@ -4,6 +4,7 @@ import dev.st4j.ProgressListener;
 import dev.st4j.St4jException;
 import dev.st4j.backend.TokenBatch;
 import dev.st4j.pipeline.Features;
+import dev.st4j.pipeline.InputModule;
 import dev.st4j.pipeline.Normalize;
 import dev.st4j.pipeline.Pipeline;
 import dev.st4j.tokenizer.TextTokenizer;
@@ -42,7 +43,7 @@ public final class BatchPipeline {
     /**
      * How to encode.
      *
-     * @param pipeline the model's modules (read-only, shared by every worker)
+     * @param plan the modules this call runs (read-only, shared by every worker)
      * @param prompt text prepended to every input ("" for none)
      * @param promptLength the prompt's token count, for pooling that excludes it
      * @param dim width of each output row (after truncation)
@@ -50,9 +51,12 @@ public final class BatchPipeline {
      * @param batcher how a sorted chunk is cut into batches
      * @param chunkSize texts per chunk: the window that is sorted and batched as one
      * @param progress told after every batch, or null
+     * @param beforeBatch run before each batch is queued; throws to stop the call (e.g. the model was closed)
+     * @param checkOutput checks each batch's features once its modules have run (e.g. the declared width)
      */
-    public record Settings(Pipeline pipeline, String prompt, int promptLength, int dim, boolean normalize,
-            TokenBudgetBatcher batcher, int chunkSize, ProgressListener progress) {
+    public record Settings(Pipeline.Plan plan, String prompt, int promptLength, int dim, boolean normalize,
+            TokenBudgetBatcher batcher, int chunkSize, ProgressListener progress, Runnable beforeBatch,
+            java.util.function.Consumer<Features> checkOutput) {
         public Settings {
             if (chunkSize <= 0) {
                 throw new IllegalArgumentException("chunkSize must be positive, got " + chunkSize);
@@ -132,7 +136,7 @@ public final class BatchPipeline {
         final long total;
         final Settings s;
         final RowSink sink;
-        final TextTokenizer tokenizer;
+        final InputModule input;
         final AtomicReference<Throwable> failure = new AtomicReference<>();
         final BlockingQueue<Object> finished = new LinkedBlockingQueue<>();
         final Map<Long, Chunk> completed = new HashMap<>();
@@ -151,7 +155,7 @@ public final class BatchPipeline {
             this.total = total;
             this.s = s;
             this.sink = sink;
-            this.tokenizer = s.pipeline().input().tokenizer();
+            this.input = s.plan().input();
         }
 
         long inline() {
@@ -273,7 +277,7 @@ public final class BatchPipeline {
                     if (cancelled) {
                         break;
                     }
-                    encoded = tokenizer.encode(window);
+                    encoded = input.encodeTexts(window);
                 } finally {
                     tokenizing.unlock();
                 }
@@ -298,7 +302,8 @@ public final class BatchPipeline {
                         rows[i] = order[r[0] + i];
                         members.add(encoded.get(rows[i]));
                     }
-                    submit.accept(new Batch(chunk, rows, tokenizer.pad(members)));
+                    s.beforeBatch().run();
+                    submit.accept(new Batch(chunk, rows, input.pad(members)));
                 }
             }
             return chunkId;
@@ -306,14 +311,15 @@ public final class BatchPipeline {
 
         /** Stage 2: the input module. */
         Features infer(Batch batch) {
-            return s.pipeline().forwardInput(batch.tokens(), s.promptLength());
+            return s.plan().forwardInput(batch.tokens(), s.promptLength());
         }
 
         /** Stage 3: the remaining modules, then the rows into place; completed chunks go out in order. */
         void finish(Inferred done) {
             Batch b = done.batch();
             Features f = done.features();
-            s.pipeline().forwardRest(f);
+            s.plan().forwardRest(f);
+            s.checkOutput().accept(f);
             int width = f.sentenceDim();
             int dim = s.dim();
             float[] emb = f.sentenceEmbeddings();

@@ -4,12 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.st4j.UnsupportedModelException;
 import dev.st4j.model.ModelFolder;
 import dev.st4j.model.ModuleSpec;
+import dev.st4j.pipeline.ModuleRegistry;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Predicate;
+import java.util.regex.Pattern;
 
 /**
  * Which repository files a sentence-transformers model needs, so st4j fetches those and nothing else (no
@@ -93,44 +95,49 @@ final class ModelFiles {
 
     /**
      * The files a module cannot load without, besides a Transformer's weights: what an offline load checks for
-     * before it calls the cache complete.
+     * before it calls the cache complete. Each module type says which (see {@link ModuleRegistry}).
      */
     static List<String> requiredFiles(ModuleDir dir) {
-        List<String> names = switch (dir.className()) {
-            case "Transformer" -> List.of("config.json", "tokenizer.json");
-            case "Pooling" -> List.of("config.json");
-            case "Dense" -> List.of("config.json", SAFETENSORS);
-            case "StaticEmbedding" -> List.of("tokenizer.json", SAFETENSORS);
-            default -> List.of();
-        };
-        return names.stream().map(dir::file).toList();
+        return ModuleRegistry.requiredFiles(dir.className()).stream().map(dir::file).toList();
     }
+
+    /** Sub-module folders of a Router, named {@code {route}_{i}_{Class}} by Python. */
+    private static final Pattern ROUTE_FOLDER = Pattern.compile("[^/]+_\\d+_[A-Za-z]+/");
 
     /**
      * The files of a non-Transformer module that the repository has: everything directly inside its own folder
      * (Pooling's config, Dense's config and weights), or, for a module saved in the root folder (such as
-     * StaticEmbedding), the files it reads by name.
+     * StaticEmbedding), the files its type reads by name. A Router also brings its route folders.
      */
     static List<String> moduleFiles(ModuleDir dir, Set<String> repoFiles) {
         Set<String> out = new LinkedHashSet<>();
+        String prefix = dir.path().isEmpty() ? "" : dir.path() + "/";
+        if (dir.className().equals("Router") || dir.className().equals("Asym")) {
+            for (String f : repoFiles) {
+                if (f.startsWith(prefix) && ROUTE_FOLDER.matcher(f.substring(prefix.length())).lookingAt()
+                        && !skippedWeights(f, repoFiles)) {
+                    out.add(f);
+                }
+            }
+        }
         if (dir.path().isEmpty()) {
             out.addAll(requiredFiles(dir));
-            out.addAll(List.of("config.json", "tokenizer_config.json", "special_tokens_map.json"));
+            ModuleRegistry.optionalFiles(dir.className()).forEach(f -> out.add(dir.file(f)));
             out.retainAll(repoFiles);
             return List.copyOf(out);
         }
-        String prefix = dir.path() + "/";
-        boolean hasSafetensors = repoFiles.contains(prefix + SAFETENSORS);
         for (String f : repoFiles) {
-            if (f.startsWith(prefix) && f.indexOf('/', prefix.length()) < 0) {
-                // Dense folders may hold both formats; st4j reads only safetensors.
-                if (hasSafetensors && f.endsWith("pytorch_model.bin")) {
-                    continue;
-                }
+            if (f.startsWith(prefix) && f.indexOf('/', prefix.length()) < 0 && !skippedWeights(f, repoFiles)) {
                 out.add(f);
             }
         }
         return List.copyOf(out);
+    }
+
+    /** A folder may hold both weight formats; st4j reads only safetensors. */
+    private static boolean skippedWeights(String file, Set<String> repoFiles) {
+        return file.endsWith("pytorch_model.bin")
+                && repoFiles.contains(file.substring(0, file.length() - "pytorch_model.bin".length()) + SAFETENSORS);
     }
 
     /**

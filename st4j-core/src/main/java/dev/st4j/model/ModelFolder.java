@@ -4,9 +4,14 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.st4j.ModelFormatException;
+import com.fasterxml.jackson.core.util.DefaultIndenter;
+import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.Optional;
 
 /**
@@ -83,5 +88,54 @@ public final class ModelFolder {
 
     public static ObjectMapper mapper() {
         return JSON;
+    }
+
+    /**
+     * Writes JSON the way Python's {@code json.dump(obj, indent=n)} lays it out ({@code "key": value}, one entry per
+     * line), atomically: a temporary file beside {@code file}, then a rename. A link at {@code file} (into a shared
+     * cache) is replaced, never written through.
+     */
+    public static void writeJson(Path file, JsonNode node, int indent) throws IOException {
+        DefaultPrettyPrinter printer = new DefaultPrettyPrinter()
+                .withObjectIndenter(new DefaultIndenter(" ".repeat(indent), "\n"))
+                .withArrayIndenter(new DefaultIndenter(" ".repeat(indent), "\n"));
+        String json = JSON.copy().disable(SerializationFeature.INDENT_OUTPUT).writer(printer)
+                .writeValueAsString(node).replace("\" : ", "\": ");
+        writeAtomically(file, json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Writes bytes to a temporary file beside {@code file} and renames it into place. */
+    public static void writeAtomically(Path file, byte[] bytes) throws IOException {
+        writeAtomically(file, tmp -> Files.write(tmp, bytes));
+    }
+
+    /** Writes a file's content somewhere. */
+    @FunctionalInterface
+    public interface ContentWriter {
+        void writeTo(Path file) throws IOException;
+    }
+
+    /**
+     * Lets {@code writer} fill a temporary file beside {@code file}, then renames it into place: readers see the
+     * old file or the whole new one, never a half-written one.
+     */
+    public static void writeAtomically(Path file, ContentWriter writer) throws IOException {
+        Path dir = file.toAbsolutePath().getParent();
+        Files.createDirectories(dir);
+        Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".partial");
+        try {
+            writer.writeTo(tmp);
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    /** Copies a file (following links, so a cache's symlinks become real files) via a temporary file and a rename. */
+    public static void copyAtomically(Path from, Path to) throws IOException {
+        if (Files.exists(to) && Files.isSameFile(from, to)) {
+            return;
+        }
+        writeAtomically(to, tmp -> Files.copy(from, tmp, StandardCopyOption.REPLACE_EXISTING));
     }
 }

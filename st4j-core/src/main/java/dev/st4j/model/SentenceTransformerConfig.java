@@ -25,6 +25,10 @@ public record SentenceTransformerConfig(
 
     public static final String FILE_NAME = "config_sentence_transformers.json";
 
+    /** Python's SimilarityFunction values, the only names a config may give. */
+    private static final java.util.List<String> SIMILARITY_NAMES = java.util.List.of("cosine", "dot", "euclidean",
+            "manhattan");
+
     /** The settings of a folder without the file. */
     public static SentenceTransformerConfig empty() {
         return new SentenceTransformerConfig("SentenceTransformer", Map.of(), null, null, null);
@@ -53,14 +57,20 @@ public record SentenceTransformerConfig(
             }
         }
         JsonNode td = node.get("truncate_dim");
-        if (td != null && !td.isNull() && !td.canConvertToInt()) {
-            throw new ModelFormatException(file, "\"truncate_dim\" must be an integer or null");
+        if (td != null && !td.isNull() && (!td.canConvertToInt() || td.asInt() <= 0)) {
+            throw new ModelFormatException(file, "\"truncate_dim\" must be a positive integer or null, got " + td);
         }
+        String similarity = text(node, "similarity_fn_name", null);
+        if (similarity != null && !SIMILARITY_NAMES.contains(similarity)) {
+            throw new ModelFormatException(file, "\"similarity_fn_name\" is '" + similarity + "', which is not a "
+                    + "similarity function; use one of " + SIMILARITY_NAMES + " (or null for cosine)");
+        }
+        String defaultPrompt = text(node, "default_prompt_name", null);
         return new SentenceTransformerConfig(
                 text(node, "model_type", "SentenceTransformer"),
                 prompts,
-                text(node, "default_prompt_name", null),
-                text(node, "similarity_fn_name", null),
+                defaultPrompt,
+                similarity,
                 td == null || td.isNull() ? null : td.asInt());
     }
 

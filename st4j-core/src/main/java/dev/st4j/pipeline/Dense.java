@@ -6,10 +6,16 @@ import dev.st4j.UnsupportedModelException;
 import dev.st4j.model.ModelFolder;
 import dev.st4j.safetensors.SafetensorsFile;
 import dev.st4j.safetensors.Tensor;
+import dev.st4j.safetensors.DType;
+import dev.st4j.safetensors.SafetensorsWriter;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.DoubleUnaryOperator;
 import java.util.logging.Logger;
 
@@ -20,20 +26,29 @@ import java.util.logging.Logger;
 public final class Dense implements Module {
     private static final Logger LOG = Logger.getLogger(Dense.class.getName());
 
+    /**
+     * Config keys: {@code in_features}, {@code out_features}, {@code bias}, {@code activation_function},
+     * {@code use_residual}, and (v5.4+) {@code module_input_name} / {@code module_output_name}.
+     */
+    public static final ModuleType TYPE = new ModuleType("Dense",
+            List.of("config.json", SafetensorsFile.FILE_NAME), List.of(), c -> load(c.dir()));
+
     /** Activations by their torch class name. */
-    enum Activation {
-        IDENTITY("Identity", x -> x),
-        TANH("Tanh", Math::tanh),
-        RELU("ReLU", x -> Math.max(0, x)),
-        SIGMOID("Sigmoid", x -> 1 / (1 + Math.exp(-x))),
-        GELU("GELU", x -> 0.5 * x * (1 + Erf.erf(x / Math.sqrt(2)))),
-        SILU("SiLU", x -> x / (1 + Math.exp(-x)));
+    public enum Activation {
+        IDENTITY("Identity", "torch.nn.modules.linear.Identity", x -> x),
+        TANH("Tanh", "torch.nn.modules.activation.Tanh", Math::tanh),
+        RELU("ReLU", "torch.nn.modules.activation.ReLU", x -> Math.max(0, x)),
+        SIGMOID("Sigmoid", "torch.nn.modules.activation.Sigmoid", x -> 1 / (1 + Math.exp(-x))),
+        GELU("GELU", "torch.nn.modules.activation.GELU", x -> 0.5 * x * (1 + Erf.erf(x / Math.sqrt(2)))),
+        SILU("SiLU", "torch.nn.modules.activation.SiLU", x -> x / (1 + Math.exp(-x)));
 
         final String torchName;
+        final String className;
         final DoubleUnaryOperator f;
 
-        Activation(String torchName, DoubleUnaryOperator f) {
+        Activation(String torchName, String className, DoubleUnaryOperator f) {
             this.torchName = torchName;
+            this.className = className;
             this.f = f;
         }
     }
@@ -42,19 +57,46 @@ public final class Dense implements Module {
     private final int out;
     private final float[] weight;
     private final float[] bias;
+    private final boolean hasBias;
     private final float[] residual;
     private final boolean identityResidual;
     private final Activation activation;
 
-    Dense(int in, int out, float[] weight, float[] bias, float[] residual, boolean identityResidual,
+    Dense(int in, int out, float[] weight, float[] bias, boolean hasBias, float[] residual, boolean identityResidual,
             Activation activation) {
         this.in = in;
         this.out = out;
         this.weight = weight;
         this.bias = bias;
+        this.hasBias = hasBias;
         this.residual = residual;
         this.identityResidual = identityResidual;
         this.activation = activation;
+    }
+
+    /**
+     * A Dense layer from explicit weights, as Python's {@code models.Dense(in, out, activation_function=...)} after
+     * training: {@code weight} is {@code [out][in]}, {@code bias} is {@code [out]} (null for none).
+     */
+    public static Dense of(float[][] weight, float[] bias, Activation activation) {
+        if (weight == null || weight.length == 0 || activation == null) {
+            throw new IllegalArgumentException("weight must be a non-empty [out][in] array and activation non-null");
+        }
+        int out = weight.length;
+        int in = weight[0].length;
+        float[] w = new float[out * in];
+        for (int o = 0; o < out; o++) {
+            if (weight[o].length != in) {
+                throw new IllegalArgumentException("weight row " + o + " has " + weight[o].length + " values, row 0 has "
+                        + in);
+            }
+            System.arraycopy(weight[o], 0, w, o * in, in);
+        }
+        if (bias != null && bias.length != out) {
+            throw new IllegalArgumentException("bias has " + bias.length + " values, expected " + out);
+        }
+        return new Dense(in, out, w, bias == null ? new float[out] : bias.clone(), bias != null, null, false,
+                activation);
     }
 
     /** Reads a Dense folder: {@code config.json} and {@code model.safetensors}. */
@@ -91,7 +133,7 @@ public final class Dense implements Module {
         if (useResidual && in != out) {
             r = read(weights, "residual.weight", out, in);
         }
-        return new Dense(in, out, w, b, r, useResidual && in == out, activation);
+        return new Dense(in, out, w, b, hasBias, r, useResidual && in == out, activation);
     }
 
     private static Activation activation(String className, Path file) {
@@ -151,6 +193,28 @@ public final class Dense implements Module {
             }
         }
         f.setSentenceEmbeddings(y, out);
+    }
+
+    /** {@code config.json} (legacy keys, which every version reads) and {@code model.safetensors}. */
+    @Override
+    public void save(Path dir) throws IOException {
+        var cfg = ModelFolder.mapper().createObjectNode();
+        cfg.put("in_features", in).put("out_features", out).put("bias", hasBias)
+                .put("activation_function", activation.className);
+        if (identityResidual || residual != null) {
+            cfg.put("use_residual", true);
+        }
+        ModelFolder.writeJson(dir.resolve("config.json"), cfg, 4);
+        Map<String, SafetensorsWriter.Entry> tensors = new LinkedHashMap<>();
+        tensors.put("linear.weight", new SafetensorsWriter.Entry(new long[] {out, in}, weight));
+        if (hasBias) {
+            tensors.put("linear.bias", new SafetensorsWriter.Entry(new long[] {out}, bias));
+        }
+        if (residual != null) {
+            tensors.put("residual.weight", new SafetensorsWriter.Entry(new long[] {out, in}, residual));
+        }
+        ModelFolder.writeAtomically(dir.resolve(SafetensorsFile.FILE_NAME),
+                tmp -> SafetensorsWriter.write(tmp, tensors, DType.F32));
     }
 
     @Override

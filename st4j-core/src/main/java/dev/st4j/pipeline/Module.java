@@ -1,6 +1,12 @@
 package dev.st4j.pipeline;
 
-/** One step of a sentence-transformers pipeline, loaded from its folder as listed in {@code modules.json}. */
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * One step of a sentence-transformers pipeline. Each implementation owns its files: its {@link ModuleType} says
+ * which config keys and files it reads, {@link #save} writes them back in the layout Python reads.
+ */
 public interface Module extends AutoCloseable {
 
     /** Reads and writes named features of one batch. */
@@ -17,6 +23,17 @@ public interface Module extends AutoCloseable {
     /** A one-line description for {@code st4j info}. */
     default String describe() {
         return typeName();
+    }
+
+    /**
+     * Writes this module's files into {@code dir} (which exists), so that Python's {@code Module.load(dir)} and
+     * st4j's loader read it back as it is now.
+     */
+    void save(Path dir) throws IOException;
+
+    /** Whether a first module of this type is saved in the model's root folder (Python's {@code save_in_root}). */
+    default boolean saveInRoot() {
+        return false;
     }
 
     @Override

@@ -1,6 +1,6 @@
 package dev.st4j.pipeline;
 
-import dev.st4j.ModelFormatException;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.st4j.UnsupportedModelException;
 import dev.st4j.backend.BackendOptions;
 import dev.st4j.backend.TokenBatch;
@@ -11,29 +11,36 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
+import java.util.Optional;
 import java.util.logging.Logger;
 
-/** The ordered modules of a model, built from {@code modules.json} (or Transformer + mean Pooling without it). */
+/** The ordered modules of a model, built from {@code modules.json} (or Transformer + Pooling without it). */
 public final class Pipeline implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Pipeline.class.getName());
 
-    /** sentence-transformers modules that exist in Python but that st4j cannot run yet. */
-    private static final Set<String> KNOWN_UNSUPPORTED = Set.of(
-            "Router", "Asym", "WordEmbeddings", "WordWeights", "LayerNorm", "CNN", "LSTM", "BoW",
-            "WeightedLayerPooling", "CLIPModel");
-    private static final Set<String> SUPPORTED = Set.of("Transformer", "StaticEmbedding", "Pooling", "Dense", "Normalize", "Dropout");
-
-    private final InputModule input;
     private final List<Module> modules;
-    private final List<ModuleSpec> specs;
+    private final List<String> names;
     private final boolean hasModulesJson;
+    private final Plan defaultPlan;
 
-    private Pipeline(InputModule input, List<Module> modules, List<ModuleSpec> specs, boolean hasModulesJson) {
-        this.input = input;
+    private Pipeline(List<Module> modules, List<String> names, boolean hasModulesJson) {
         this.modules = List.copyOf(modules);
-        this.specs = List.copyOf(specs);
+        this.names = List.copyOf(names);
         this.hasModulesJson = hasModulesJson;
+        this.defaultPlan = plan(null);
+    }
+
+    /** A pipeline of modules built in code (Python's {@code SentenceTransformer(modules=[...])}). */
+    public static Pipeline of(List<Module> modules) {
+        if (modules == null || modules.isEmpty()) {
+            throw new IllegalArgumentException("modules must not be empty; start with a Transformer or "
+                    + "StaticEmbedding");
+        }
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < modules.size(); i++) {
+            names.add(Integer.toString(i));
+        }
+        return new Pipeline(modules, names, true);
     }
 
     /** Loads every module of the model in {@code folder}. */
@@ -47,143 +54,201 @@ public final class Pipeline implements AutoCloseable {
             useModulesJson = false;
         }
         if (!useModulesJson) {
-            Transformer t = Transformer.load(folder.root(), backend, options);
-            return new Pipeline(t, List.of(t, new Pooling(t.outputDimension(), List.of(Pooling.Mode.MEAN), true)),
-                    List.of(new ModuleSpec(0, "0", "", "sentence_transformers.models.Transformer"),
-                            new ModuleSpec(1, "1", "1_Pooling", "sentence_transformers.models.Pooling")), false);
+            return defaultModules(folder, backend, options);
         }
         List<ModuleSpec> specs = ModuleSpec.readAll(modulesJson);
         // Check every entry before loading anything heavy, so a bad entry fails fast and names itself.
         for (ModuleSpec spec : specs) {
-            checkType(spec, modulesJson);
+            ModuleRegistry.resolve(spec.type(), "module " + spec.idx(), modulesJson);
             folder.resolve(spec.path(), modulesJson);
         }
         List<Module> modules = new ArrayList<>();
-        InputModule input = null;
         int dim = -1;
         try {
             for (ModuleSpec spec : specs) {
                 Path dir = folder.resolve(spec.path(), modulesJson);
-                Module m = switch (spec.className()) {
-                    case "Transformer", "StaticEmbedding" -> {
-                        if (input != null || !modules.isEmpty()) {
-                            throw new UnsupportedModelException(modulesJson + ": st4j runs one input module "
-                                    + "(Transformer or StaticEmbedding), first; this model lists " + spec.type()
-                                    + " at position " + spec.idx());
-                        }
-                        input = spec.className().equals("Transformer") ? Transformer.load(dir, backend, options)
-                                : StaticEmbedding.load(dir);
-                        yield input;
-                    }
-                    case "Pooling" -> Pooling.load(dir, dim);
-                    case "Dense" -> Dense.load(dir);
-                    case "Normalize" -> new Normalize();
-                    case "Dropout" -> new Dropout();
-                    default -> throw new AssertionError(spec);
-                };
+                Module m = ModuleRegistry.load(spec.type(), "module " + spec.idx(),
+                        new ModuleContext(folder, dir, modulesJson, backend, options, dim));
                 modules.add(m);
                 if (m.outputDimension() > 0) {
                     dim = m.outputDimension();
                 }
             }
+            return new Pipeline(modules, specs.stream().map(ModuleSpec::name).toList(), true);
         } catch (RuntimeException e) {
             modules.forEach(Module::close);
             throw e;
         }
-        if (input == null) {
-            throw new UnsupportedModelException(modulesJson
-                    + " has no Transformer or StaticEmbedding module; st4j needs one first");
-        }
-        return new Pipeline(input, modules, specs, true);
     }
 
-    private static void checkType(ModuleSpec spec, Path modulesJson) {
-        String type = spec.type();
-        if (!type.startsWith("sentence_transformers.")) {
-            throw new UnsupportedModelException(modulesJson + ": module " + spec.idx() + " has type '" + type
-                    + "', which is custom code shipped with the model. st4j never runs code from a model folder "
-                    + "(Python needs trust_remote_code=True for it); use a model built from standard "
-                    + "sentence-transformers modules.");
+    /**
+     * A plain Hugging Face folder: Transformer + Pooling, last-token pooling for a causal LM ({@code *ForCausalLM}
+     * with {@code is_causal} not false), else mean (SPEC 1.9).
+     */
+    private static Pipeline defaultModules(ModelFolder folder, String backend, BackendOptions options) {
+        Transformer t = Transformer.load(folder.root(), backend, options);
+        Pooling.Mode mode = defaultPoolingMode(ModelFolder.readJsonIfExists(folder.file("config.json")).orElse(null));
+        return new Pipeline(List.of(t, new Pooling(t.outputDimension(), List.of(mode), true)), List.of("0", "1"),
+                false);
+    }
+
+    /** {@code lasttoken} when {@code architectures[0]} ends in {@code ForCausalLM} and {@code is_causal} is not false. */
+    static Pooling.Mode defaultPoolingMode(JsonNode hfConfig) {
+        if (hfConfig == null) {
+            return Pooling.Mode.MEAN;
         }
-        String cls = spec.className();
-        if (KNOWN_UNSUPPORTED.contains(cls)) {
-            throw new UnsupportedModelException(modulesJson + ": module " + spec.idx() + " is a " + cls
-                    + ", which st4j does not run yet (supported: " + SUPPORTED + ")");
+        JsonNode arch = hfConfig.path("architectures").path(0);
+        boolean causal = hfConfig.path("is_causal").asBoolean(true);
+        return arch.isTextual() && arch.asText().endsWith("ForCausalLM") && causal ? Pooling.Mode.LAST_TOKEN
+                : Pooling.Mode.MEAN;
+    }
+
+    /**
+     * The modules one call runs for {@code task} (null: none): every Router replaced by its chosen route. The first
+     * must be an input module (Transformer, StaticEmbedding, WordEmbeddings), whose tokenizer the call uses.
+     */
+    public Plan plan(String task) {
+        List<Module> flat = new ArrayList<>();
+        flatten(modules, task, flat);
+        if (!(flat.get(0) instanceof InputModule input)) {
+            throw new UnsupportedModelException("the model's first module is a " + flat.get(0).typeName()
+                    + "; st4j needs an input module first (Transformer, StaticEmbedding or WordEmbeddings)");
         }
-        if (!SUPPORTED.contains(cls)) {
-            throw new ModelFormatException(modulesJson, "module " + spec.idx() + " has type '" + type
-                    + "', which is not a sentence-transformers module");
+        for (int i = 1; i < flat.size(); i++) {
+            if (flat.get(i) instanceof InputModule) {
+                throw new UnsupportedModelException("module " + i + " (" + flat.get(i).typeName() + ") is a second "
+                        + "input module; st4j runs one input module per route, first");
+            }
+        }
+        return new Plan(input, List.copyOf(flat));
+    }
+
+    private static void flatten(List<Module> modules, String task, List<Module> out) {
+        for (Module m : modules) {
+            if (m instanceof Router r) {
+                flatten(r.route(task), task, out);
+            } else {
+                out.add(m);
+            }
         }
     }
 
-    /** The first module: a Transformer or a StaticEmbedding. */
+    /** The input module of calls without a task. */
     public InputModule input() {
-        return input;
+        return defaultPlan.input();
+    }
+
+    /** Every input module, across every route (a max sequence length applies to them all). */
+    public List<InputModule> inputs() {
+        List<InputModule> out = new ArrayList<>();
+        collectInputs(modules, out);
+        return out;
+    }
+
+    private static void collectInputs(List<Module> modules, List<InputModule> out) {
+        for (Module m : modules) {
+            if (m instanceof Router r) {
+                r.routes().values().forEach(l -> collectInputs(l, out));
+            } else if (m instanceof InputModule i) {
+                out.add(i);
+            }
+        }
+    }
+
+    /** The first Pooling module, if any (Python's {@code set_pooling_include_prompt} changes it). */
+    public Optional<Pooling> firstPooling() {
+        List<Module> all = new ArrayList<>();
+        flatten(modules, null, all);
+        return all.stream().filter(Pooling.class::isInstance).map(Pooling.class::cast).findFirst();
     }
 
     public List<Module> modules() {
         return modules;
     }
 
-    /** Where each module lives, parallel to {@link #modules()} (synthesized when the folder has no modules.json). */
-    public List<ModuleSpec> specs() {
-        return specs;
+    /** The modules' names ({@code "0"}, {@code "1"}, ...), parallel to {@link #modules()}. */
+    public List<String> names() {
+        return names;
     }
 
-    /** Whether the modules came from a {@code modules.json} (else: the default Transformer + mean Pooling). */
+    /** Whether the modules came from a {@code modules.json} or code (else: the default Transformer + Pooling). */
     public boolean hasModulesJson() {
         return hasModulesJson;
     }
 
-    /** The width of the final sentence embedding. */
+    /** The width of the final sentence embedding of calls without a task. */
     public int embeddingDimension() {
-        for (int i = modules.size() - 1; i >= 0; i--) {
-            if (modules.get(i).outputDimension() > 0) {
-                return modules.get(i).outputDimension();
-            }
-        }
-        return input.outputDimension();
+        return defaultPlan.embeddingDimension();
     }
 
-    /** Runs every module on a batch. */
+    /** Runs every module of the default plan on a batch. */
     public Features forward(TokenBatch batch, int promptLength) {
-        Features f = new Features(batch, promptLength);
-        for (Module m : modules) {
-            m.forward(f);
-        }
-        return f;
+        return defaultPlan.forward(batch, promptLength);
     }
 
-    /**
-     * Runs the input module alone, the costly part of a forward pass; {@link #forwardRest} finishes the batch
-     * (pooling and the modules after it), on another thread if the caller wants.
-     */
-    public Features forwardInput(TokenBatch batch, int promptLength) {
-        Features f = new Features(batch, promptLength);
-        input.forward(f);
-        return f;
-    }
-
-    /** Runs the modules after the input module on a batch that {@link #forwardInput} started. */
-    public void forwardRest(Features f) {
-        for (int i = 1; i < modules.size(); i++) {
-            modules.get(i).forward(f);
-        }
-    }
-
-    /** Runs only the Transformer: token embeddings, as {@code output_value="token_embeddings"} gives them. */
+    /** Runs only the input module of the default plan. */
     public Features forwardTokens(TokenBatch batch, int promptLength) {
-        if (!(input instanceof Transformer)) {
-            throw new UnsupportedModelException("token embeddings come from a Transformer; this model starts with "
-                    + input.typeName());
-        }
-        Features f = new Features(batch, promptLength);
-        input.forward(f);
-        return f;
+        return defaultPlan.forwardTokens(batch, promptLength);
     }
 
     @Override
     public void close() {
         modules.forEach(Module::close);
+    }
+
+    /**
+     * The modules one call runs, routes resolved.
+     *
+     * @param input the first module, which tokenizes
+     * @param modules every module in order, {@code input} first
+     */
+    public record Plan(InputModule input, List<Module> modules) {
+
+        /** The width of the final sentence embedding. */
+        public int embeddingDimension() {
+            for (int i = modules.size() - 1; i >= 0; i--) {
+                if (modules.get(i).outputDimension() > 0) {
+                    return modules.get(i).outputDimension();
+                }
+            }
+            return input.outputDimension();
+        }
+
+        /** Runs every module on a batch. */
+        public Features forward(TokenBatch batch, int promptLength) {
+            Features f = new Features(batch, promptLength);
+            for (Module m : modules) {
+                m.forward(f);
+            }
+            return f;
+        }
+
+        /**
+         * Runs the input module alone, the costly part of a forward pass; {@link #forwardRest} finishes the batch
+         * (pooling and the modules after it), on another thread if the caller wants.
+         */
+        public Features forwardInput(TokenBatch batch, int promptLength) {
+            Features f = new Features(batch, promptLength);
+            input.forward(f);
+            return f;
+        }
+
+        /** Runs the modules after the input module on a batch that {@link #forwardInput} started. */
+        public void forwardRest(Features f) {
+            for (int i = 1; i < modules.size(); i++) {
+                modules.get(i).forward(f);
+            }
+        }
+
+        /** Runs only the input module: token embeddings, as {@code output_value="token_embeddings"} gives them. */
+        public Features forwardTokens(TokenBatch batch, int promptLength) {
+            if (!input.producesTokenEmbeddings()) {
+                throw new UnsupportedModelException("token embeddings come from a Transformer or WordEmbeddings; "
+                        + "this model starts with " + input.typeName() + ", which gives sentence embeddings only");
+            }
+            Features f = new Features(batch, promptLength);
+            input.forward(f);
+            return f;
+        }
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.st4j.ModelFormatException;
 import dev.st4j.backend.TokenBatch;
 import dev.st4j.model.ModelFolder;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -17,6 +18,12 @@ import java.util.stream.Collectors;
  * mean divides by {@code max(count, 1e-9)}, weighted mean weights position {@code j} by {@code j + 1}.
  */
 public final class Pooling implements Module {
+    /**
+     * Config keys: {@code embedding_dimension} (legacy {@code word_embedding_dimension}), {@code pooling_mode}
+     * (legacy: the {@code pooling_mode_*} booleans), {@code include_prompt}.
+     */
+    public static final ModuleType TYPE = new ModuleType("Pooling", List.of("config.json"), List.of(),
+            c -> load(c.dir(), c.inputDimension()));
 
     /** The pooling modes, with the names {@code pooling_mode} uses. */
     public enum Mode {
@@ -60,7 +67,7 @@ public final class Pooling implements Module {
 
     private final int embeddingDimension;
     private final List<Mode> modes;
-    private final boolean includePrompt;
+    private volatile boolean includePrompt;
 
     public Pooling(int embeddingDimension, List<Mode> modes, boolean includePrompt) {
         if (modes.isEmpty()) {
@@ -77,7 +84,18 @@ public final class Pooling implements Module {
         JsonNode cfg = ModelFolder.readJsonObject(file);
         JsonNode dimNode = cfg.has("embedding_dimension") ? cfg.get("embedding_dimension")
                 : cfg.get("word_embedding_dimension");
+        String dimKey = cfg.has("embedding_dimension") ? "embedding_dimension" : "word_embedding_dimension";
+        if (dimNode != null && !dimNode.isNull() && (!dimNode.canConvertToInt() || dimNode.asInt() <= 0)) {
+            throw new ModelFormatException(file, "\"" + dimKey + "\" must be a positive integer, got " + dimNode);
+        }
         int dim = dimNode == null || dimNode.isNull() ? fallbackDimension : dimNode.asInt();
+        if (dim <= 0) {
+            throw new ModelFormatException(file, "needs \"embedding_dimension\": the width of the token embeddings");
+        }
+        if (fallbackDimension > 0 && dim != fallbackDimension) {
+            throw new ModelFormatException(file, "\"" + dimKey + "\" is " + dim + " but the module before it "
+                    + "produces " + fallbackDimension + "-wide token embeddings; fix the key to " + fallbackDimension);
+        }
         List<Mode> modes = new ArrayList<>();
         JsonNode mode = cfg.get("pooling_mode");
         if (mode != null && mode.isTextual()) {
@@ -109,6 +127,16 @@ public final class Pooling implements Module {
         return includePrompt;
     }
 
+    /** Python's {@code set_pooling_include_prompt}: whether prompt tokens count in the pooled embedding. */
+    public void setIncludePrompt(boolean includePrompt) {
+        this.includePrompt = includePrompt;
+    }
+
+    @Override
+    public void save(Path dir) throws IOException {
+        ModelFolder.writeJson(dir.resolve("config.json"), toConfig(), 4);
+    }
+
     /**
      * The config as every sentence-transformers version reads it: the legacy booleans (plus
      * {@code include_prompt}) when they can express the modes, else {@code pooling_mode} as a list.
@@ -135,8 +163,12 @@ public final class Pooling implements Module {
     public void forward(Features f) {
         TokenBatch batch = f.batch();
         int hidden = f.tokenDim();
-        float[] pooled = pool(f.tokenEmbeddings(), batch.attentionMask(), batch.batchSize(), batch.seqLength(),
-                hidden, includePrompt ? 0 : f.promptLength());
+        if (hidden != embeddingDimension) {
+            throw new IllegalStateException("Pooling is configured for " + embeddingDimension
+                    + "-wide token embeddings but receives " + hidden + "-wide ones; fix its embedding_dimension");
+        }
+        float[] pooled = pool(f.tokenEmbeddings(), f.attentionMask(), batch.batchSize(), batch.seqLength(),
+                hidden, includePrompt ? 0 : f.promptLength(), f.tokenWeightsSum());
         f.setSentenceEmbeddings(pooled, hidden * modes.size());
     }
 
@@ -145,6 +177,11 @@ public final class Pooling implements Module {
      * {@code promptLength} real positions of each row.
      */
     float[] pool(float[] tokens, long[] mask, int b, int len, int h, int promptLength) {
+        return pool(tokens, mask, b, len, h, promptLength, null);
+    }
+
+    /** As above; {@code weightsSum} (from WordWeights, one per row) replaces the token count of the means. */
+    float[] pool(float[] tokens, long[] mask, int b, int len, int h, int promptLength, float[] weightsSum) {
         long[] m = promptLength > 0 ? excludePrompt(mask, b, len, promptLength) : mask;
         int width = h * modes.size();
         float[] out = new float[b * width];
@@ -190,7 +227,7 @@ public final class Pooling implements Module {
                                 sum[k] += w * tokens[t + k];
                             }
                         }
-                        double denom = Math.max(count, 1e-9);
+                        double denom = Math.max(weightsSum != null ? weightsSum[r] : count, 1e-9);
                         if (modes.get(mi) == Mode.MEAN_SQRT_LEN_TOKENS) {
                             denom = Math.sqrt(denom);
                         }

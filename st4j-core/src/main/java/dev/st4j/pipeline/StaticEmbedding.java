@@ -5,8 +5,14 @@ import dev.st4j.UnsupportedModelException;
 import dev.st4j.backend.TokenBatch;
 import dev.st4j.safetensors.SafetensorsFile;
 import dev.st4j.safetensors.Tensor;
+import dev.st4j.model.ModelFolder;
+import dev.st4j.safetensors.DType;
+import dev.st4j.safetensors.SafetensorsWriter;
 import dev.st4j.tokenizer.TextTokenizer;
+import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 
 /**
  * A static (model2vec-style) embedding: each text is the plain mean of its tokens' vectors, looked up in an
@@ -14,13 +20,19 @@ import java.nio.file.Path;
  * An empty text gives a zero vector. The table stays memory-mapped.
  */
 public final class StaticEmbedding implements InputModule {
+    public static final ModuleType TYPE = new ModuleType("StaticEmbedding",
+            List.of("tokenizer.json", SafetensorsFile.FILE_NAME), List.of("tokenizer_config.json"),
+            c -> load(c.dir()));
+
+    private final Path folder;
     private final TextTokenizer tokenizer;
     private final Path weightsFile;
     private final Tensor table;
     private final int vocab;
     private final int dim;
 
-    private StaticEmbedding(TextTokenizer tokenizer, Path weightsFile, Tensor table) {
+    private StaticEmbedding(Path folder, TextTokenizer tokenizer, Path weightsFile, Tensor table) {
+        this.folder = folder;
         this.tokenizer = tokenizer;
         this.weightsFile = weightsFile;
         this.table = table;
@@ -38,7 +50,7 @@ public final class StaticEmbedding implements InputModule {
             throw new ModelFormatException(weights.source(), "'" + table.name() + "' has shape " + table.shapeString()
                     + ", expected [vocab, dim]");
         }
-        return new StaticEmbedding(TextTokenizer.loadWithoutSpecialTokens(folder), weights.source(), table);
+        return new StaticEmbedding(folder, TextTokenizer.loadWithoutSpecialTokens(folder), weights.source(), table);
     }
 
     @Override
@@ -66,6 +78,29 @@ public final class StaticEmbedding implements InputModule {
             }
         }
         f.setSentenceEmbeddings(out, dim);
+    }
+
+    /** {@code tokenizer.json} as loaded, and the table as {@code embedding.weight} (the name Python's loader reads). */
+    @Override
+    public void save(Path dir) throws IOException {
+        ModelFolder.copyAtomically(folder.resolve("tokenizer.json"), dir.resolve("tokenizer.json"));
+        Path target = dir.resolve(SafetensorsFile.FILE_NAME);
+        if (table.name().equals("embedding.weight")) {
+            ModelFolder.copyAtomically(weightsFile, target);
+            return;
+        }
+        ModelFolder.writeAtomically(target, tmp -> SafetensorsWriter.write(tmp, Map.of("embedding.weight",
+                new SafetensorsWriter.Entry(table.shape(), table.toFloatArray())), DType.F32));
+    }
+
+    @Override
+    public boolean producesTokenEmbeddings() {
+        return false;
+    }
+
+    @Override
+    public boolean saveInRoot() {
+        return true;
     }
 
     @Override

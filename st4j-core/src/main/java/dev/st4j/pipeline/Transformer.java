@@ -6,20 +6,38 @@ import dev.st4j.backend.BackendOptions;
 import dev.st4j.backend.TransformerBackend;
 import dev.st4j.model.ModelFolder;
 import dev.st4j.tokenizer.TextTokenizer;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * The Hugging Face network and its tokenizer: texts in, {@code token_embeddings} out. Its folder holds
  * {@code config.json}, the tokenizer files, {@code sentence_bert_config.json} and the weights.
  */
 public final class Transformer implements InputModule {
-    /** Names sentence-transformers tries for the module config, in order. */
-    private static final String[] CONFIG_NAMES = {
+    /**
+     * Names sentence-transformers tries for the module config, in order. Keys read: {@code max_seq_length},
+     * {@code do_lower_case} (legacy and current); the v5.4+ keys ({@code transformer_task}, {@code modality_config},
+     * ...) describe the text-only default st4j runs.
+     */
+    static final List<String> CONFIG_NAMES = List.of(
         "sentence_bert_config.json", "sentence_roberta_config.json", "sentence_distilbert_config.json",
         "sentence_camembert_config.json", "sentence_albert_config.json", "sentence_xlm-roberta_config.json",
-        "sentence_xlnet_config.json",
-    };
+        "sentence_xlnet_config.json");
+
+    /** Files of a model folder that belong to the model as a whole or to other modules, not to the Transformer. */
+    private static final Set<String> NOT_MINE = Set.of("modules.json", "config_sentence_transformers.json",
+            "README.md", "pytorch_model.bin", "tf_model.h5", "flax_model.msgpack", "rust_model.ot");
+
+    public static final ModuleType TYPE = new ModuleType("Transformer",
+            List.of("config.json", "tokenizer.json"),
+            Stream.concat(CONFIG_NAMES.stream(), Stream.of("tokenizer_config.json", "special_tokens_map.json"))
+                    .toList(),
+            c -> load(c.dir(), c.backend(), c.backendOptions()));
 
     private final Path folder;
     private final TextTokenizer tokenizer;
@@ -56,6 +74,13 @@ public final class Transformer implements InputModule {
             throw e;
         }
         int hidden = hfConfig.path("hidden_size").asInt(backend.hiddenSize());
+        if (hidden != backend.hiddenSize()) {
+            int actual = backend.hiddenSize();
+            backend.close();
+            tokenizer.close();
+            throw new ModelFormatException(configFile, "\"hidden_size\" is " + hidden + " but the weights produce "
+                    + actual + "-wide token embeddings; config.json and the weights do not belong together");
+        }
         return new Transformer(folder, tokenizer, backend, hidden, lower);
     }
 
@@ -130,6 +155,46 @@ public final class Transformer implements InputModule {
                     + " values, expected batch*seq*hidden = " + expected);
         }
         f.setTokenEmbeddings(hidden, dim);
+        if (tokenizer.padsLeft()) {
+            f.padLeft();
+        }
+    }
+
+    /**
+     * Copies the network's own files (config, tokenizer files, weights, {@code onnx/}) and writes
+     * {@code sentence_bert_config.json} with the legacy keys every version reads.
+     */
+    @Override
+    public void save(Path dir) throws IOException {
+        try (Stream<Path> files = Files.list(folder)) {
+            for (Path f : files.toList()) {
+                String name = f.getFileName().toString();
+                if (Files.isRegularFile(f) && !NOT_MINE.contains(name) && !CONFIG_NAMES.contains(name)
+                        && !name.startsWith(".")) {
+                    ModelFolder.copyAtomically(f, dir.resolve(name));
+                }
+            }
+        }
+        Path onnx = folder.resolve("onnx");
+        if (Files.isDirectory(onnx)) {
+            try (Stream<Path> files = Files.list(onnx)) {
+                for (Path f : files.filter(Files::isRegularFile).toList()) {
+                    ModelFolder.copyAtomically(f, dir.resolve("onnx").resolve(f.getFileName().toString()));
+                }
+            }
+        }
+        var sbert = ModelFolder.mapper().createObjectNode();
+        int max = maxSeqLength();
+        if (max != TextTokenizer.UNLIMITED) {
+            sbert.put("max_seq_length", max);
+        }
+        sbert.put("do_lower_case", doLowerCase);
+        ModelFolder.writeJson(dir.resolve("sentence_bert_config.json"), sbert, 4);
+    }
+
+    @Override
+    public boolean saveInRoot() {
+        return true;
     }
 
     @Override

@@ -37,15 +37,22 @@ public final class TextTokenizer implements AutoCloseable {
     private final Path source;
     private final long padId;
     private final boolean addSpecialTokens;
+    /** tokenizer_config.json's {@code padding_side == "left"}: rows are presented with real tokens last. */
+    private final boolean padLeft;
+    /** tokenizer_config.json's {@code truncation_side == "left"}: long inputs lose their first tokens. */
+    private final boolean truncateLeft;
     private final List<HuggingFaceTokenizer> retired = new java.util.ArrayList<>();
     private volatile HuggingFaceTokenizer tokenizer;
     private volatile int maxLength;
 
-    private TextTokenizer(String tokenizerJson, Path source, long padId, int maxLength, boolean addSpecialTokens) {
+    private TextTokenizer(String tokenizerJson, Path source, long padId, int maxLength, boolean addSpecialTokens,
+            boolean padLeft, boolean truncateLeft) {
         this.tokenizerJson = tokenizerJson;
         this.source = source;
         this.padId = padId;
         this.addSpecialTokens = addSpecialTokens;
+        this.padLeft = padLeft;
+        this.truncateLeft = truncateLeft;
         this.maxLength = maxLength;
         this.tokenizer = build(maxLength);
     }
@@ -79,7 +86,9 @@ public final class TextTokenizer implements AutoCloseable {
             }
         }
         long padId = findPadId(folder, json);
-        return new TextTokenizer(json.toString(), file, padId, maxLength, true);
+        JsonNode cfg = ModelFolder.readJsonIfExists(folder.resolve("tokenizer_config.json")).orElse(null);
+        return new TextTokenizer(json.toString(), file, padId, maxLength, true,
+                side(cfg, "padding_side", folder), side(cfg, "truncation_side", folder));
     }
 
     /**
@@ -92,7 +101,30 @@ public final class TextTokenizer implements AutoCloseable {
         JsonNode truncation = json.get("truncation");
         int maxLength = truncation != null && truncation.path("max_length").canConvertToInt()
                 ? truncation.get("max_length").asInt() : UNLIMITED;
-        return new TextTokenizer(json.toString(), file, findPadId(folder, json), maxLength, false);
+        return new TextTokenizer(json.toString(), file, findPadId(folder, json), maxLength, false, false, false);
+    }
+
+    /** Whether {@code key} of tokenizer_config.json says {@code "left"} (absent or {@code "right"}: false). */
+    private static boolean side(JsonNode cfg, String key, Path folder) {
+        JsonNode v = cfg == null ? null : cfg.get(key);
+        if (v == null || v.isNull() || v.asText().equals("right")) {
+            return false;
+        }
+        if (v.asText().equals("left")) {
+            return true;
+        }
+        throw new ModelFormatException(folder.resolve("tokenizer_config.json"),
+                "\"" + key + "\" must be \"left\" or \"right\", got " + v);
+    }
+
+    /** Whether batches are presented left-padded (tokenizer_config.json's {@code padding_side}). */
+    public boolean padsLeft() {
+        return padLeft;
+    }
+
+    /** Whether long inputs are cut at the start (tokenizer_config.json's {@code truncation_side}). */
+    public boolean truncatesLeft() {
+        return truncateLeft;
     }
 
     /** Current truncation length, special tokens included; {@link #UNLIMITED} when there is none. */
@@ -120,9 +152,65 @@ public final class TextTokenizer implements AutoCloseable {
         Encoded[] out = new Encoded[encodings.length];
         for (int i = 0; i < encodings.length; i++) {
             Encoding e = encodings[i];
+            out[i] = cutLeft(new Encoded(e.getIds(), e.getTypeIds(), e.getSpecialTokenMask(), e.getTokens()));
+        }
+        return List.of(out);
+    }
+
+    /**
+     * Tokenizes sentence pairs as segments A and B (BERT: {@code [CLS] a [SEP] b [SEP]}, type ids 0 then 1),
+     * truncated longest-first.
+     */
+    public List<Encoded> encodePairs(List<String> first, List<String> second) {
+        if (truncateLeft && maxLength != UNLIMITED) {
+            throw new ModelFormatException(source, "pairs cannot be truncated on the left (truncation_side); "
+                    + "encode single texts, or set truncation_side to right in tokenizer_config.json");
+        }
+        Encoded[] out = new Encoded[first.size()];
+        for (int i = 0; i < out.length; i++) {
+            Encoding e = tokenizer.encode(first.get(i), second.get(i), addSpecialTokens, false);
             out[i] = new Encoded(e.getIds(), e.getTypeIds(), e.getSpecialTokenMask(), e.getTokens());
         }
         return List.of(out);
+    }
+
+    /**
+     * Left truncation, which the native tokenizer is not asked to do (it runs without truncation then): keeps
+     * the special tokens at both ends and drops the first content tokens, as Hugging Face does for one text.
+     */
+    private Encoded cutLeft(Encoded e) {
+        int max = maxLength;
+        if (!truncateLeft || max == UNLIMITED || e.length() <= max) {
+            return e;
+        }
+        int n = e.length();
+        int head = 0;
+        while (head < n && e.specialTokensMask()[head] == 1) {
+            head++;
+        }
+        int tail = 0;
+        while (tail < n - head && e.specialTokensMask()[n - 1 - tail] == 1) {
+            tail++;
+        }
+        int keep = Math.max(0, max - head - tail);
+        int from = n - tail - keep;
+        long[][] parts = {e.ids(), e.typeIds(), e.specialTokensMask()};
+        long[][] cut = new long[3][];
+        for (int p = 0; p < 3; p++) {
+            cut[p] = concat(parts[p], head, from, n - tail - from + tail);
+        }
+        String[] tokens = new String[head + keep + tail];
+        System.arraycopy(e.tokens(), 0, tokens, 0, head);
+        System.arraycopy(e.tokens(), from, tokens, head, keep + tail);
+        return new Encoded(cut[0], cut[1], cut[2], tokens);
+    }
+
+    /** The first {@code head} values, then {@code count} values from {@code from}. */
+    private static long[] concat(long[] a, int head, int from, int count) {
+        long[] out = new long[head + count];
+        System.arraycopy(a, 0, out, 0, head);
+        System.arraycopy(a, from, out, head, count);
+        return out;
     }
 
     /** Tokenizes one text. */
@@ -180,7 +268,7 @@ public final class TextTokenizer implements AutoCloseable {
 
     private HuggingFaceTokenizer build(int length) {
         String special = Boolean.toString(addSpecialTokens);
-        Map<String, String> options = length == UNLIMITED
+        Map<String, String> options = length == UNLIMITED || truncateLeft
                 ? Map.of("addSpecialTokens", special, "padding", "false", "truncation", "false")
                 : Map.of("addSpecialTokens", special, "padding", "false", "truncation", "true",
                         "maxLength", Integer.toString(length), "modelMaxLength", Integer.toString(length));

@@ -6,6 +6,12 @@ import dev.st4j.backend.BackendOptions;
 import dev.st4j.backend.BackendProvider;
 import dev.st4j.backend.TransformerBackend;
 import dev.st4j.engine.bert.BertModel;
+import dev.st4j.engine.distilbert.DistilBertModel;
+import dev.st4j.engine.gemma3.Gemma3TextModel;
+import dev.st4j.engine.modernbert.ModernBertModel;
+import dev.st4j.engine.mpnet.MpnetModel;
+import dev.st4j.engine.qwen3.Qwen3Model;
+import dev.st4j.engine.roberta.RobertaModel;
 import dev.st4j.engine.kernels.Kernels;
 import dev.st4j.model.ModelFolder;
 import dev.st4j.safetensors.SafetensorsFile;
@@ -18,7 +24,8 @@ import java.util.stream.Stream;
 /** Registers the pure-Java engine as the {@code "java"} backend: safetensors weights, no native code. */
 public final class JavaEngineProvider implements BackendProvider {
     /** The {@code model_type} values of {@code config.json} the engine runs. */
-    static final List<String> SUPPORTED = List.of("bert");
+    static final List<String> SUPPORTED = List.of("bert", "roberta", "xlm-roberta", "distilbert", "mpnet",
+            "modernbert", "qwen3", "gemma3_text");
 
     @Override
     public String name() {
@@ -39,10 +46,25 @@ public final class JavaEngineProvider implements BackendProvider {
             throw new UnsupportedModelException(configFile + ": the Java engine does not run model_type '" + type
                     + "' (it runs " + SUPPORTED + ")" + onnxHint(folder));
         }
-        SafetensorsFile weights = SafetensorsFile.open(folder);
         Kernels kernels = Kernels.preferred();
-        EncoderModel model = BertModel.load(configFile, config, weights, kernels);
+        EncoderModel model = load(type, configFile, config, SafetensorsFile.open(folder), kernels);
         return new JavaBackend(model, kernels, options.effectiveThreads());
+    }
+
+    /** The architecture of {@code model_type} {@code type} (one of {@link #SUPPORTED}), loaded and checked. */
+    static EncoderModel load(String type, Path configFile, JsonNode config, SafetensorsFile weights,
+            Kernels kernels) {
+        return switch (type) {
+            case "bert" -> BertModel.load(configFile, config, weights, kernels);
+            case "roberta" -> RobertaModel.load("RoBERTa", configFile, config, weights, kernels);
+            case "xlm-roberta" -> RobertaModel.load("XLM-R", configFile, config, weights, kernels);
+            case "distilbert" -> DistilBertModel.load(configFile, config, weights, kernels);
+            case "mpnet" -> MpnetModel.load(configFile, config, weights, kernels);
+            case "modernbert" -> ModernBertModel.load(configFile, config, weights, kernels);
+            case "qwen3" -> Qwen3Model.load(configFile, config, weights, kernels);
+            case "gemma3_text" -> Gemma3TextModel.load(configFile, config, weights, kernels);
+            default -> throw new IllegalArgumentException("the Java engine has no loader for model_type " + type);
+        };
     }
 
     private static String onnxHint(Path folder) {

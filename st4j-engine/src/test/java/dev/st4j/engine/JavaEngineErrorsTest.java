@@ -109,12 +109,12 @@ class JavaEngineErrorsTest {
 
     @Test
     void unsupportedArchitectureNamesItTheSupportedOnesAndTheOnnxBackend() throws IOException {
-        folder(CONFIG.replace("\"bert\"", "\"roberta\""), tinyBert(""));
+        folder(CONFIG.replace("\"bert\"", "\"deberta-v2\""), tinyBert(""));
         Files.createDirectories(dir.resolve("onnx"));
         Files.writeString(dir.resolve("onnx/model.onnx"), "not really");
         UnsupportedModelException e = assertThrows(UnsupportedModelException.class,
                 () -> provider.open(dir, options));
-        assertTrue(e.getMessage().contains("'roberta'") && e.getMessage().contains("[bert]")
+        assertTrue(e.getMessage().contains("'deberta-v2'") && e.getMessage().contains("[bert, roberta, ")
                 && e.getMessage().contains("backend(\"onnx\")"), e.getMessage());
     }
 

@@ -8,7 +8,6 @@ import dev.st4j.FloatMatrix;
 import dev.st4j.LoadOptions;
 import dev.st4j.SentenceTransformer;
 import dev.st4j.engine.fixtures.RealWeights;
-import dev.st4j.safetensors.DType;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -18,8 +17,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The Java engine on safetensors made from a model's ONNX export agrees with ONNX Runtime running that export, on
- * 560 real texts (the first 500 of the throughput corpus plus its 60 longest, some over 256 tokens).
+ * The default path for an embedded model (the Java engine, on the safetensors st4j converts from the model's ONNX
+ * export) agrees with ONNX Runtime running that export, on 560 real texts (the first 500 of the throughput corpus plus its 60 longest, some over 256 tokens).
  */
 @Tag("slow")
 class JavaEngineParityTest {
@@ -37,10 +36,11 @@ class JavaEngineParityTest {
         List<String> texts = corpus();
         assertTrue(texts.size() >= 500);
         EncodeOptions options = EncodeOptions.defaults();
-        try (SentenceTransformer onnx = SentenceTransformer.load(RealWeights.onnxFolder(id),
+        try (SentenceTransformer onnx = SentenceTransformer.load(RealWeights.folder(id),
                         LoadOptions.builder().backend("onnx").threads(2).build());
-                SentenceTransformer java = SentenceTransformer.load(RealWeights.safetensorsFolder(id, DType.F32),
-                        LoadOptions.builder().backend("java").threads(2).build())) {
+                SentenceTransformer java = SentenceTransformer.load(id)) {
+            // The default path: the embedded model by name, no backend asked for, runs on the Java engine.
+            assertTrue(java.describeBackend().startsWith("java (BERT, "), java.describeBackend());
             FloatMatrix expected = onnx.encode(texts, options);
             FloatMatrix actual = java.encode(texts, options);
             assertEquals(expected.rows(), actual.rows());
@@ -57,7 +57,7 @@ class JavaEngineParityTest {
                 longest = Math.max(longest, actualTokens.get(i).rows());
             }
             assertTrue(tokenDiff <= 1e-4, id + ": token embeddings differ by " + tokenDiff);
-            assertTrue(longest >= Math.min(257, java.getMaxSeqLength()), "longest text has " + longest + " tokens");
+            assertTrue(longest >= Math.min(257, java.getMaxSeqLength().getAsInt()), "longest text has " + longest + " tokens");
             System.out.printf("%s: max |diff| sentence %.2e, token %.2e, longest %d tokens%n", id, sentenceDiff,
                     tokenDiff, longest);
         }

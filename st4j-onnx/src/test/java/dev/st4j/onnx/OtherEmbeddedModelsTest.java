@@ -22,7 +22,7 @@ class OtherEmbeddedModelsTest {
     void bgePoolsTheClsTokenAndNormalizes() {
         try (SentenceTransformer model = SentenceTransformer.load("BAAI/bge-small-en-v1.5")) {
             assertEquals(384, model.getSentenceEmbeddingDimension());
-            assertEquals(512, model.getMaxSeqLength());
+            assertEquals(512, model.getMaxSeqLength().getAsInt());
             FloatMatrix emb = model.encode(TEXTS);
             List<FloatMatrix> tokens = model.encodeTokens(TEXTS, EncodeOptions.defaults());
             for (int i = 0; i < TEXTS.size(); i++) {
@@ -36,7 +36,7 @@ class OtherEmbeddedModelsTest {
     void e5PoolsTheMeanAndNormalizes() {
         try (SentenceTransformer model = SentenceTransformer.load("intfloat/e5-small-v2")) {
             assertEquals(384, model.getSentenceEmbeddingDimension());
-            assertEquals(512, model.getMaxSeqLength());
+            assertEquals(512, model.getMaxSeqLength().getAsInt());
             FloatMatrix emb = model.encode(TEXTS);
             List<FloatMatrix> tokens = model.encodeTokens(TEXTS, EncodeOptions.defaults());
             for (int i = 0; i < TEXTS.size(); i++) {

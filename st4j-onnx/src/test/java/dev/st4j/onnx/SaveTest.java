@@ -62,7 +62,7 @@ class SaveTest {
         assertTrue(Files.readString(out.resolve("modules.json")).contains("\n  {\n    \"idx\": 0"));
 
         try (SentenceTransformer m = SentenceTransformer.load(out)) {
-            assertEquals(200, m.getMaxSeqLength());
+            assertEquals(200, m.getMaxSeqLength().getAsInt());
             assertEquals(SimilarityFunction.DOT, m.getSimilarityFunction());
             assertEquals("query: ", m.getPrompts().get("query"));
             assertArrayEquals(before.toRowMajorArray(), m.encode(TEXTS).toRowMajorArray(), 1e-6f);
@@ -70,18 +70,30 @@ class SaveTest {
     }
 
     @Test
-    void savingOverANonEmptyFolderIsRefusedAndLeavesItAlone() throws IOException {
+    void savingIntoAnExistingFolderKeepsItsOtherFilesAsPythonDoes() throws IOException {
         Path out = Files.createDirectories(tmp.resolve("busy"));
         Files.writeString(out.resolve("notes.txt"), "keep me");
         try (SentenceTransformer m = SentenceTransformer.load("all-MiniLM-L6-v2")) {
-            St4jException e = assertThrows(St4jException.class, () -> m.save(out));
-            assertTrue(e.getMessage().contains("not an empty folder"), e.getMessage());
+            m.save(out);
+            m.save(out); // saving twice over itself replaces the files in place
         }
-        try (var files = Files.list(out)) {
-            assertEquals(List.of(out.resolve("notes.txt")), files.toList());
+        assertEquals("keep me", Files.readString(out.resolve("notes.txt")));
+        try (var files = Files.walk(out)) {
+            assertEquals(List.of(), files.filter(p -> p.getFileName().toString().contains(".partial")).toList(),
+                    "no temporary file is left behind");
         }
-        try (var files = Files.list(tmp)) {
-            assertEquals(1, files.count(), "no partial folder left behind");
+        try (SentenceTransformer m = SentenceTransformer.load(out)) {
+            assertEquals(384, m.getEmbeddingDimension());
         }
+    }
+
+    @Test
+    void aFileInTheWayIsATypedError() throws IOException {
+        Path file = Files.writeString(tmp.resolve("file"), "x");
+        try (SentenceTransformer m = SentenceTransformer.load("all-MiniLM-L6-v2")) {
+            St4jException e = assertThrows(St4jException.class, () -> m.save(file));
+            assertTrue(e.getMessage().contains("is a file"), e.getMessage());
+        }
+        assertEquals("x", Files.readString(file));
     }
 }

@@ -49,7 +49,7 @@ class SeedExampleTest {
 
     @Test
     void maxSeqLengthComesFromSentenceBertConfigNotTheTokenizerFile() {
-        assertEquals(256, model.getMaxSeqLength());
+        assertEquals(256, model.getMaxSeqLength().getAsInt());
         assertEquals(384, model.getSentenceEmbeddingDimension());
     }
 }

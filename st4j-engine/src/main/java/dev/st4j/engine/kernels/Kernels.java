@@ -50,8 +50,17 @@ public interface Kernels {
      * {@code headSize} floats each) start at {@code qOff}, {@code kOff}, {@code vOff} {@code + t * stride} in
      * {@code qkv}; its output at {@code outOff + t * outStride} in {@code out}.
      */
+    default void attention(float[] qkv, int stride, int qOff, int kOff, int vOff, int len, int headSize,
+            float scale, float[] out, int outOff, int outStride) {
+        attention(qkv, stride, qOff, kOff, vOff, len, headSize, scale, null, out, outOff, outStride);
+    }
+
+    /**
+     * {@link #attention(float[], int, int, int, int, int, int, float, float[], int, int)} with {@code bias} (may be
+     * null) added to each query's scaled scores before the softmax.
+     */
     void attention(float[] qkv, int stride, int qOff, int kOff, int vOff, int len, int headSize, float scale,
-            float[] out, int outOff, int outStride);
+            ScoreBias bias, float[] out, int outOff, int outStride);
 
     /** {@code y[yOff + i] += a * x[xOff + i]} for {@code i < n}. */
     void axpy(float a, float[] x, int xOff, float[] y, int yOff, int n);
@@ -65,4 +74,13 @@ public interface Kernels {
     static Kernels scalar() {
         return ScalarKernels.INSTANCE;
     }
+
+    /** SiLU (swish), {@code x / (1 + exp(-x))}, in place on {@code x[off, off + n)}: SwiGLU's gate. */
+    void silu(float[] x, int off, int n);
+
+    /**
+     * GELU's tanh approximation, {@code x (1 + tanh(sqrt(2 / pi) (x + 0.044715 x^3))) / 2}, in place on
+     * {@code x[off, off + n)} (transformers' {@code gelu_pytorch_tanh} and {@code gelu_new}): Gemma's gate.
+     */
+    void geluTanh(float[] x, int off, int n);
 }

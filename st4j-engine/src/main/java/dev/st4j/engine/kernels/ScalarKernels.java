@@ -102,12 +102,15 @@ final class ScalarKernels extends TiledKernels {
 
     @Override
     public void attention(float[] qkv, int stride, int qOff, int kOff, int vOff, int len, int headSize,
-            float scale, float[] out, int outOff, int outStride) {
+            float scale, ScoreBias bias, float[] out, int outOff, int outStride) {
         float[] scores = new float[len];
         for (int i = 0; i < len; i++) {
             int qi = qOff + i * stride;
             for (int j = 0; j < len; j++) {
                 scores[j] = dot(qkv, qi, qkv, kOff + j * stride, headSize) * scale;
+            }
+            if (bias != null) {
+                bias.addTo(i, scores, 0, len);
             }
             softmax(scores, 0, len);
             int oi = outOff + i * outStride;
@@ -122,6 +125,24 @@ final class ScalarKernels extends TiledKernels {
     public void axpy(float a, float[] x, int xOff, float[] y, int yOff, int n) {
         for (int i = 0; i < n; i++) {
             y[yOff + i] = Math.fma(a, x[xOff + i], y[yOff + i]);
+        }
+    }
+
+    @Override
+    public void silu(float[] x, int off, int n) {
+        for (int i = off; i < off + n; i++) {
+            double v = x[i];
+            x[i] = (float) (v / (1 + Math.exp(-v)));
+        }
+    }
+
+    private static final double SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
+
+    @Override
+    public void geluTanh(float[] x, int off, int n) {
+        for (int i = off; i < off + n; i++) {
+            double v = x[i];
+            x[i] = (float) (0.5 * v * (1 + Math.tanh(SQRT_2_OVER_PI * (v + 0.044715 * v * v * v))));
         }
     }
 }

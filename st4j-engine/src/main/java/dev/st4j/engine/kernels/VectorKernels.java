@@ -412,7 +412,7 @@ final class VectorKernels extends TiledKernels {
      */
     @Override
     public void attention(float[] qkv, int stride, int qOff, int kOff, int vOff, int len, int headSize,
-            float scale, float[] out, int outOff, int outStride) {
+            float scale, ScoreBias bias, float[] out, int outOff, int outStride) {
         float[] q = qkv;
         float[] v = qkv;
         int padded = (len + L - 1) / L * L;
@@ -483,6 +483,9 @@ final class VectorKernels extends TiledKernels {
                 a3.mul(scale).intoArray(scores, 3 * padded + jb);
             }
             for (int r = 0; r < 4; r++) {
+                if (bias != null) {
+                    bias.addTo(i + r, scores, r * padded, len);
+                }
                 // Padding keys get -inf, so softmax runs over whole vectors and gives them weight 0.
                 java.util.Arrays.fill(scores, r * padded + len, (r + 1) * padded, Float.NEGATIVE_INFINITY);
                 softmax(scores, r * padded, padded);
@@ -548,6 +551,9 @@ final class VectorKernels extends TiledKernels {
                 }
                 a0.mul(scale).intoArray(scores, jb);
             }
+            if (bias != null) {
+                bias.addTo(i, scores, 0, len);
+            }
             java.util.Arrays.fill(scores, len, padded, Float.NEGATIVE_INFINITY);
             softmax(scores, 0, padded);
             int d = 0;
@@ -594,5 +600,31 @@ final class VectorKernels extends TiledKernels {
         for (; i < n; i++) {
             y[yOff + i] = Math.fma(a, x[xOff + i], y[yOff + i]);
         }
+    }
+
+    @Override
+    public void silu(float[] x, int off, int n) {
+        int bound = S.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += L) {
+            FloatVector v = FloatVector.fromArray(S, x, off + i);
+            v.div(v.neg().lanewise(VectorOperators.EXP).add(1f)).intoArray(x, off + i);
+        }
+        ScalarKernels.INSTANCE.silu(x, off + i, n - i);
+    }
+
+    private static final float SQRT_2_OVER_PI = (float) Math.sqrt(2 / Math.PI);
+
+    /** Through {@code (1 + tanh(u)) / 2 = 1 / (1 + exp(-2u))}, one exponential per lane. */
+    @Override
+    public void geluTanh(float[] x, int off, int n) {
+        int bound = S.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += L) {
+            FloatVector v = FloatVector.fromArray(S, x, off + i);
+            FloatVector u = v.mul(v).fma(0.044715f, 1f).mul(v).mul(-2 * SQRT_2_OVER_PI);
+            v.div(u.lanewise(VectorOperators.EXP).add(1f)).intoArray(x, off + i);
+        }
+        ScalarKernels.INSTANCE.geluTanh(x, off + i, n - i);
     }
 }

@@ -158,6 +158,53 @@ class KernelsTest {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(ints = {1, 6, 37})
+    void attentionAddsTheScoreBiasBeforeSoftmax(int len) {
+        Random r = new Random(len);
+        int headSize = 19;
+        int stride = 3 * headSize;
+        float scale = 0.2f;
+        float[] qkv = random(r, len * stride, 1);
+        float[] bias = random(r, len * len, 2);
+        ScoreBias hook = (query, scores, off, n) -> {
+            for (int j = 0; j < n; j++) {
+                scores[off + j] += bias[query * len + j];
+            }
+        };
+        // softmax_j(scale * q_i . k_j + bias[i][j]) v_j, in double precision.
+        float[] expected = new float[len * headSize];
+        for (int i = 0; i < len; i++) {
+            double[] p = new double[len];
+            double max = Double.NEGATIVE_INFINITY;
+            for (int j = 0; j < len; j++) {
+                double dot = 0;
+                for (int d = 0; d < headSize; d++) {
+                    dot += (double) qkv[i * stride + d] * qkv[j * stride + headSize + d];
+                }
+                p[j] = scale * dot + bias[i * len + j];
+                max = Math.max(max, p[j]);
+            }
+            double sum = 0;
+            for (int j = 0; j < len; j++) {
+                p[j] = Math.exp(p[j] - max);
+                sum += p[j];
+            }
+            for (int d = 0; d < headSize; d++) {
+                double o = 0;
+                for (int j = 0; j < len; j++) {
+                    o += p[j] / sum * qkv[j * stride + 2 * headSize + d];
+                }
+                expected[i * headSize + d] = (float) o;
+            }
+        }
+        for (Kernels k : new Kernels[] {SCALAR, VECTOR}) {
+            float[] out = new float[len * headSize];
+            k.attention(qkv, stride, 0, headSize, 2 * headSize, len, headSize, scale, hook, out, 0, headSize);
+            assertClose(expected, out, k.describe() + " biased attention len " + len);
+        }
+    }
+
     @Test
     void geluIsExactErfGeluToFloatPrecision() {
         float[] x = new float[2001];

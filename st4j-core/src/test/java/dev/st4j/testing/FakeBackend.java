@@ -1,0 +1,98 @@
+package dev.st4j.testing;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.st4j.backend.BackendOptions;
+import dev.st4j.backend.BackendProvider;
+import dev.st4j.backend.TokenBatch;
+import dev.st4j.backend.TransformerBackend;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * A transformer stand-in for tests, so that token embeddings are known by hand: token id {@code t} becomes
+ * {@code [(t + 1) * 1, (t + 1) * 2, ..., (t + 1) * hidden]} wherever it stands, and padded positions (beyond each
+ * row's length) get {@link #PADDING_VALUE}, so that a pooling that reads padding shows it. Picked for folders with
+ * a {@code fake-weights} file; {@code hidden_size} comes from config.json.
+ */
+public final class FakeBackend implements TransformerBackend {
+    public static final String WEIGHTS = "fake-weights";
+    public static final float PADDING_VALUE = 1000f;
+
+    private final int hidden;
+    private volatile boolean closed;
+
+    FakeBackend(int hidden) {
+        this.hidden = hidden;
+    }
+
+    /** The token embedding the fake gives token id {@code t}. */
+    public static float[] embedding(long t, int hidden) {
+        float[] v = new float[hidden];
+        for (int k = 0; k < hidden; k++) {
+            v[k] = (t + 1) * (k + 1);
+        }
+        return v;
+    }
+
+    @Override
+    public float[] forward(TokenBatch batch) {
+        if (closed) {
+            throw new IllegalStateException("fake backend used after close");
+        }
+        int seq = batch.seqLength();
+        float[] out = new float[batch.batchSize() * seq * hidden];
+        for (int r = 0; r < batch.batchSize(); r++) {
+            for (int j = 0; j < seq; j++) {
+                int o = (r * seq + j) * hidden;
+                if (j >= batch.lengths()[r]) {
+                    java.util.Arrays.fill(out, o, o + hidden, PADDING_VALUE);
+                } else {
+                    System.arraycopy(embedding(batch.inputIds()[r * seq + j], hidden), 0, out, o, hidden);
+                }
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public int hiddenSize() {
+        return hidden;
+    }
+
+    @Override
+    public String describe() {
+        return "fake";
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+    }
+
+    /** Registered in META-INF/services of the test class path. */
+    public static final class Provider implements BackendProvider {
+        @Override
+        public String name() {
+            return "fake";
+        }
+
+        @Override
+        public boolean hasWeights(Path folder, BackendOptions options) {
+            return Files.isRegularFile(folder.resolve(WEIGHTS));
+        }
+
+        @Override
+        public TransformerBackend open(Path folder, BackendOptions options) {
+            try {
+                int hidden = new ObjectMapper().readTree(folder.resolve("config.json").toFile()).path("hidden_size")
+                        .asInt(2);
+                String declared = Files.readString(folder.resolve(WEIGHTS)).trim();
+                return new FakeBackend(declared.isEmpty() ? hidden : Integer.parseInt(declared));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+}

@@ -1,0 +1,41 @@
+package dev.st4j.engine.layers;
+
+import dev.st4j.backend.TokenBatch;
+import dev.st4j.engine.EncoderModel;
+import dev.st4j.engine.kernels.Parallel;
+
+/**
+ * The forward pass BERT, RoBERTa, XLM-R, DistilBERT and MPNet share once loaded: embeddings, then a post-LN
+ * encoder stack, over the batch's real tokens packed into one matrix. What differs between them (weight names,
+ * position rule, token types, attention bias) is settled by each architecture's loader.
+ */
+public final class BertFamilyModel implements EncoderModel {
+    private final String name;
+    private final Embeddings embeddings;
+    private final PostLnEncoder encoder;
+
+    public BertFamilyModel(String name, Embeddings embeddings, PostLnEncoder encoder) {
+        this.name = name;
+        this.embeddings = embeddings;
+        this.encoder = encoder;
+    }
+
+    @Override
+    public String architecture() {
+        return name + embeddings.storedType();
+    }
+
+    @Override
+    public int hiddenSize() {
+        return encoder.hiddenSize();
+    }
+
+    @Override
+    public float[] forward(TokenBatch batch, Parallel parallel) {
+        PackedBatch packed = PackedBatch.of(batch, embeddings.maxLength(), name);
+        Activations a = encoder.activations(packed);
+        embeddings.embed(batch, packed, a.x(), parallel);
+        encoder.forward(a, packed, parallel);
+        return packed.unpack(a.x(), encoder.hiddenSize(), batch.seqLength());
+    }
+}

@@ -1,0 +1,97 @@
+package dev.st4j.engine.layers;
+
+import dev.st4j.engine.kernels.Kernels;
+import dev.st4j.engine.kernels.Parallel;
+import dev.st4j.engine.kernels.ScoreBias;
+import java.util.List;
+
+/**
+ * The original Transformer encoder stack, as BERT, RoBERTa, DistilBERT and MPNet use it: per layer, bidirectional
+ * multi-head self-attention and a GELU feed-forward, each added to its input and then LayerNorm-ed ("post-LN").
+ */
+public final class PostLnEncoder {
+    /** Rows per task for the element-wise steps, enough to amortise the hand-off to a thread. */
+    private static final int ROWS_PER_TASK = 16;
+
+    private final Kernels kernels;
+    private final List<EncoderLayer> layers;
+    private final int hidden;
+    private final int heads;
+    private final int headSize;
+    private final int intermediate;
+    private final float eps;
+    private final ScoreBias[] headBias;
+
+    /**
+     * @param headBias one additive score term per head, shared by all layers (MPNet's relative-position bias), or
+     *     null for plain attention
+     */
+    public PostLnEncoder(Kernels kernels, List<EncoderLayer> layers, int hidden, int heads, int intermediate,
+            float eps, ScoreBias[] headBias) {
+        if (headBias != null && headBias.length != heads) {
+            throw new IllegalArgumentException(headBias.length + " head biases for " + heads + " heads");
+        }
+        this.kernels = kernels;
+        this.layers = List.copyOf(layers);
+        this.hidden = hidden;
+        this.heads = heads;
+        this.headSize = hidden / heads;
+        this.intermediate = intermediate;
+        this.eps = eps;
+        this.headBias = headBias == null ? null : headBias.clone();
+    }
+
+    public int hiddenSize() {
+        return hidden;
+    }
+
+    /** Buffers for one forward pass of {@code packed} through this stack; {@link Activations#x()} is its input. */
+    public Activations activations(PackedBatch packed) {
+        return Activations.reserve(packed.tokens(), hidden, intermediate);
+    }
+
+    /** Runs every layer over the packed hidden states {@code a.x()}, in place. */
+    public void forward(Activations a, PackedBatch packed, Parallel parallel) {
+        int tokens = packed.tokens();
+        float[] x = a.x;
+        for (EncoderLayer layer : layers) {
+            // Self-attention, then out-projection + residual + LayerNorm.
+            kernels.matmul(parallel, x, tokens, layer.qkv(), layer.qkvBias(), a.qkv);
+            attention(a.qkv, a.context, packed, parallel);
+            kernels.matmul(parallel, a.context, tokens, layer.attnOut(), layer.attnOutBias(), a.y);
+            addLayerNorm(a.y, x, tokens, layer.attnGamma(), layer.attnBeta(), parallel);
+            // Feed-forward: up-projection, GELU, down-projection + residual + LayerNorm.
+            kernels.matmulGelu(parallel, a.y, tokens, layer.up(), layer.upBias(), a.inner);
+            kernels.matmul(parallel, a.inner, tokens, layer.down(), layer.downBias(), x);
+            addLayerNorm(x, a.y, tokens, layer.outGamma(), layer.outBeta(), parallel);
+        }
+    }
+
+    /**
+     * softmax(q k^T / sqrt(d) + bias) v for each sequence and head, over that sequence's tokens: one task per
+     * (sequence, head), writing its own column slice of {@code context}. Row {@code t} of {@code qkv} holds token
+     * {@code t}'s query, key and value side by side.
+     */
+    private void attention(float[] qkv, float[] context, PackedBatch packed, Parallel parallel) {
+        float scale = (float) (1.0 / Math.sqrt(headSize));
+        int stride = 3 * hidden;
+        parallel.forEach(packed.sequences() * heads, task -> {
+            int s = task / heads;
+            int head = task % heads;
+            int col = head * headSize;
+            int q = packed.start(s) * stride + col;
+            kernels.attention(qkv, stride, q, q + hidden, q + 2 * hidden, packed.length(s), headSize, scale,
+                    headBias == null ? null : headBias[head], context, packed.start(s) * hidden + col, hidden);
+        });
+    }
+
+    private void addLayerNorm(float[] x, float[] residual, int tokens, float[] gamma, float[] beta,
+            Parallel parallel) {
+        parallel.forEach((tokens + ROWS_PER_TASK - 1) / ROWS_PER_TASK, t -> {
+            int end = Math.min(tokens, (t + 1) * ROWS_PER_TASK);
+            for (int r = t * ROWS_PER_TASK; r < end; r++) {
+                kernels.addLayerNorm(x, r * hidden, residual, hidden, gamma, beta, eps);
+            }
+        });
+    }
+}

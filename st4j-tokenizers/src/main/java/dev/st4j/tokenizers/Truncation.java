@@ -1,0 +1,98 @@
+package dev.st4j.tokenizers;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * How encodings are cut to {@code maxLength} tokens (special tokens included), as tokenizer.json's "truncation".
+ *
+ * @param maxLength the longest encoding, special tokens included
+ * @param strategy which text of a pair loses tokens
+ * @param stride overlap of overflowing windows (st4j keeps no overflowing windows; the value is only validated)
+ * @param fromLeft cut tokens at the start instead of the end
+ */
+public record Truncation(int maxLength, Strategy strategy, int stride, boolean fromLeft) {
+    public enum Strategy { LONGEST_FIRST, ONLY_FIRST, ONLY_SECOND }
+
+    public Truncation {
+        if (maxLength < 0) {
+            throw new IllegalArgumentException("truncation max length must not be negative, got " + maxLength);
+        }
+        if (strategy == null) {
+            throw new IllegalArgumentException("truncation strategy must be given");
+        }
+    }
+
+    /** Longest-first from the right: what sentence-transformers asks for. */
+    public static Truncation of(int maxLength) {
+        return new Truncation(maxLength, Strategy.LONGEST_FIRST, 0, false);
+    }
+
+    static Truncation fromJson(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        Strategy s = switch (Json.text(node, "strategy", "LongestFirst")) {
+            case "LongestFirst" -> Strategy.LONGEST_FIRST;
+            case "OnlyFirst" -> Strategy.ONLY_FIRST;
+            case "OnlySecond" -> Strategy.ONLY_SECOND;
+            default -> throw new UnsupportedFeatureException("truncation strategy \"" + node.get("strategy").asText() + "\"");
+        };
+        String direction = Json.text(node, "direction", "Right");
+        if (!direction.equals("Left") && !direction.equals("Right")) {
+            throw new UnsupportedFeatureException("truncation direction \"" + direction + "\"");
+        }
+        return new Truncation(Json.integer(node, "max_length", 512), s, Json.integer(node, "stride", 0),
+                direction.equals("Left"));
+    }
+
+    /** Cuts one encoding, or the two of a pair, to {@code max} tokens together. */
+    Encoding[] apply(Encoding a, Encoding b, int max) {
+        int total = a.length() + (b == null ? 0 : b.length());
+        if (total <= max) {
+            return new Encoding[] {a, b};
+        }
+        int toRemove = total - max;
+        switch (strategy) {
+            case LONGEST_FIRST -> {
+                if (b == null) {
+                    return new Encoding[] {a.truncate(max, fromLeft), null};
+                }
+                int n1 = a.length();
+                int n2 = b.length();
+                boolean swap = n1 > n2;
+                if (swap) {
+                    int t = n1;
+                    n1 = n2;
+                    n2 = t;
+                }
+                if (n1 > max) {
+                    n2 = n1;
+                } else {
+                    n2 = Math.max(n1, max - n1);
+                }
+                if (n1 + n2 > max) {
+                    n1 = max / 2;
+                    n2 = n1 + max % 2;
+                }
+                if (swap) {
+                    int t = n1;
+                    n1 = n2;
+                    n2 = t;
+                }
+                return new Encoding[] {a.truncate(n1, fromLeft), b.truncate(n2, fromLeft)};
+            }
+            case ONLY_FIRST, ONLY_SECOND -> {
+                boolean first = strategy == Strategy.ONLY_FIRST;
+                Encoding target = first ? a : b;
+                if (target == null || target.length() <= toRemove) {
+                    throw new IllegalArgumentException("cannot truncate to " + maxLength + " tokens with "
+                            + strategy + ": the " + (first ? "first" : "second") + " text is too short"
+                            + " (use LONGEST_FIRST, or a larger max length)");
+                }
+                Encoding cut = target.truncate(target.length() - toRemove, fromLeft);
+                return first ? new Encoding[] {cut, b} : new Encoding[] {a, cut};
+            }
+            default -> throw new AssertionError(strategy);
+        }
+    }
+}

@@ -1,0 +1,20 @@
+package dev.st4j.tokenizers.processors;
+
+import dev.st4j.tokenizers.Encoding;
+
+/** A tokenizer.json {@code post_processor}: adds special tokens and type ids around the encoded text(s). */
+public interface PostProcessor {
+    /** How many tokens {@link #process} adds (truncation keeps room for them). */
+    int addedTokens(boolean pair);
+
+    /**
+     * @param first the first text's tokens (type ids 0, sequence ids 0)
+     * @param second the second text's tokens (type ids 1, sequence ids 1), or null
+     */
+    Encoding process(Encoding first, Encoding second, boolean addSpecialTokens);
+
+    /** What Hugging Face does without a post-processor: the texts one after the other, as they are. */
+    static Encoding concat(Encoding first, Encoding second) {
+        return second == null ? first : Encoding.concat(java.util.List.of(first, second));
+    }
+}
