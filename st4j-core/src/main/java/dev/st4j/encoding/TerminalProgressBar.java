@@ -18,7 +18,8 @@ public final class TerminalProgressBar implements ProgressListener {
     private final ProgressBar bar;
     private final long start = System.nanoTime();
 
-    private TerminalProgressBar(long total, PrintStream out) {
+    /** A bar drawn on {@code out}; {@code total} < 0 when unknown (no ETA then). */
+    TerminalProgressBar(long total, PrintStream out) {
         int width = 100;
         String columns = System.getenv("COLUMNS");
         if (columns != null && columns.matches("\\d{2,4}")) {
@@ -61,7 +62,7 @@ public final class TerminalProgressBar implements ProgressListener {
     public void progress(long texts, long tokens, long total) {
         double seconds = Math.max(1e-3, (System.nanoTime() - start) / 1e9);
         bar.stepTo(texts);
-        bar.setExtraMessage(String.format(Locale.ROOT, "%,.0f tokens/s", tokens / seconds));
+        bar.setExtraMessage(String.format(Locale.ROOT, ", %,.0f tokens/s", tokens / seconds));
     }
 
     @Override
