@@ -42,7 +42,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Run from the repository root, after {@code mvn -B -q -pl st4j-bench,st4j-cli -am package -DskipTests}:
  * <pre>
- * java -cp 'st4j-bench/target/st4j-bench.jar:st4j-bench/target/lib/*' dev.st4j.bench.PeerBenchmark [--rounds=3] [--texts=N]
+ * java --add-modules jdk.incubator.vector -cp 'st4j-bench/target/st4j-bench.jar:st4j-bench/target/lib/*' \
+ *     dev.st4j.bench.PeerBenchmark [--rounds=3] [--texts=N]
  * </pre>
  */
 public final class PeerBenchmark {
@@ -104,6 +105,9 @@ public final class PeerBenchmark {
                 tokens, cores, System.getProperty("java.version"));
         System.out.printf("load average before: %s%n", loadAverage());
 
+        // Measured first, so a JVM started without the Vector API fails before the long part, not after it.
+        double peak = FmaPeak.measure(cores, 1.0);
+        System.out.printf("measured FMA peak %.1f GFLOP/s on %d threads%n", peak, cores);
         Map<Contender, List<double[]>> results = new LinkedHashMap<>();
         CONTENDERS.forEach(c -> results.put(c, new ArrayList<>()));
         int rounds = opt.get("rounds");
@@ -116,9 +120,7 @@ public final class PeerBenchmark {
                         c.mode(), m[0], m[1]);
             }
         }
-        double peak = FmaPeak.measure(cores, 1.0);
-        System.out.printf("load average after: %s; measured FMA peak %.1f GFLOP/s on %d threads%n", loadAverage(), peak,
-                cores);
+        System.out.printf("load average after: %s%n", loadAverage());
         System.out.println();
         System.out.printf("| contender | mode | seconds (median of %d) | sentences/s | tokens/s | peak RSS (MB) | of FMA peak |%n",
                 rounds);
