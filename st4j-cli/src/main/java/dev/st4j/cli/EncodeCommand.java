@@ -2,16 +2,15 @@ package dev.st4j.cli;
 
 import dev.st4j.EncodeOptions;
 import dev.st4j.FloatMatrix;
+import dev.st4j.OutputValue;
 import dev.st4j.Precision;
 import dev.st4j.QuantizedEmbeddings;
 import dev.st4j.SentenceTransformer;
 import dev.st4j.encoding.TerminalProgressBar;
 import dev.st4j.io.EmbeddingArray;
 import dev.st4j.io.Npy;
-import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -37,24 +36,18 @@ final class EncodeCommand implements Callable<Integer> {
     @Mixin
     ModelOptions modelOptions;
 
-    @Option(names = "--batch-size", paramLabel = "N", defaultValue = "32", description = "Texts per batch (default 32).")
-    int batchSize;
-
-    @Option(names = "--normalize", description = "L2-normalize the embeddings.")
-    boolean normalize;
-
-    @Option(names = "--prompt", paramLabel = "TEXT", description = "Text prepended to every input.")
-    String prompt;
-
-    @Option(names = "--prompt-name", paramLabel = "NAME", description = "One of the model's prompts, e.g. query.")
-    String promptName;
-
-    @Option(names = "--truncate-dim", paramLabel = "N", description = "Keep only the first N dimensions.")
-    Integer truncateDim;
+    @Mixin
+    EncodeFlags flags;
 
     @Option(names = "--precision", paramLabel = "float32|int8|uint8|binary|ubinary", defaultValue = "float32",
             description = "Quantize the embeddings (ranges from this call's embeddings, as Python's encode does).")
     String precision;
+
+    @Option(names = "--output-value", paramLabel = "sentence_embedding|token_embeddings",
+            defaultValue = "sentence_embedding",
+            description = "sentence_embedding (default), or token_embeddings: one [tokens, hidden] matrix per text "
+                    + "(json or jsonl, one text per line).")
+    String outputValue;
 
     @Option(names = {"-o", "--output"}, paramLabel = "FILE",
             description = "Write to FILE (written whole or not at all) instead of standard output.")
@@ -82,39 +75,47 @@ final class EncodeCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         Format fmt = format != null ? format
                 : output != null && output.toString().endsWith(".npy") ? Format.npy : Format.json;
-        boolean bar = progress != null ? progress : TerminalProgressBar.stderrIsTerminal();
-        EncodeOptions options = EncodeOptions.builder().batchSize(batchSize).normalizeEmbeddings(normalize)
-                .prompt(prompt).promptName(promptName).truncateDim(truncateDim).tokenBudget(tokenBudget)
-                .showProgressBar(bar).build();
         Precision p = Precision.fromName(precision);
+        boolean tokens = OutputValue.fromName(outputValue) == OutputValue.TOKEN_EMBEDDINGS;
+        if (!tokens && OutputValue.fromName(outputValue) != OutputValue.SENTENCE_EMBEDDING) {
+            throw new IllegalArgumentException("--output-value must be sentence_embedding or token_embeddings");
+        }
+        if (tokens && (fmt == Format.npy || p != Precision.FLOAT32)) {
+            throw new IllegalArgumentException("--output-value token_embeddings writes one matrix per text: use "
+                    + "--format json or jsonl, and no --precision");
+        }
+        boolean bar = progress != null ? progress : TerminalProgressBar.stderrIsTerminal();
         try (SentenceTransformer model = modelOptions.load()) {
-            if (p == Precision.FLOAT32) {
+            EncodeOptions options = flags.resolve(model, flags.options().tokenBudget(tokenBudget)
+                    .showProgressBar(bar).build());
+            if (p == Precision.FLOAT32 && !tokens) {
                 stream(model, options, fmt);
-            } else {
-                quantized(model, options, p, fmt);
+                return 0;
             }
+            List<String> inputs = Inputs.texts(texts, flags.replaceInvalidUtf8);
+            if (tokens) {
+                List<FloatMatrix> matrices = model.encodeTokens(inputs, options);
+                writeText(output, fmt, w -> writeTokenMatrices(matrices, fmt, w));
+                return 0;
+            }
+            quantized(model.encodeQuantized(inputs, options.toBuilder().precision(p).build()), fmt);
         }
         return 0;
     }
 
     /**
-     * float32: texts are read, encoded and written a chunk at a time, so memory stays flat whatever the input
-     * length. A file is written beside its target and renamed into place at the end (a {@code .npy} header gets its
-     * row count then); on any failure, the reader's included, no file is left.
+     * float32 sentence embeddings: texts are read, encoded and written a chunk at a time, so memory stays flat
+     * whatever the input length. A file is written beside its target and renamed into place at the end (a
+     * {@code .npy} header gets its row count then); on any failure, the reader's included, no file is left.
      */
     private void stream(SentenceTransformer model, EncodeOptions options, Format fmt) throws IOException {
-        Iterator<String> inputs = Inputs.lines(texts);
+        Iterator<String> inputs = Inputs.lines(texts, flags.replaceInvalidUtf8);
         int cols = model.encode(List.of(), options).cols(); // the width with every option applied
         if (fmt == Format.npy) {
-            Path file = output;
-            Path tmp = null;
-            if (file == null) {
-                // Standard output cannot be rewound to patch the header: stream into a temporary file first.
-                tmp = Files.createTempFile("st4j-encode", ".npy");
-                file = tmp;
-            }
+            Path tmp = output == null ? Files.createTempFile("st4j-encode", ".npy") : null;
             try {
-                writeAtomically(file, tmpFile -> {
+                // Standard output cannot be rewound to patch the header: stream into a temporary file first.
+                writeAtomically(output != null ? output : tmp, tmpFile -> {
                     try (FileChannel ch = FileChannel.open(tmpFile, StandardOpenOption.WRITE)) {
                         NpyStream npy = new NpyStream(ch, cols);
                         model.encode(inputs, options, (first, rows) -> npy.append(rows));
@@ -132,38 +133,25 @@ final class EncodeCommand implements Callable<Integer> {
             }
             return;
         }
-        if (output == null) {
-            Writer out = spec.commandLine().getOut();
-            encodeText(model, options, inputs, fmt, out);
-            out.flush();
-            return;
-        }
-        writeAtomically(output, tmpFile -> {
-            try (Writer w = Files.newBufferedWriter(tmpFile, StandardCharsets.UTF_8)) {
-                encodeText(model, options, inputs, fmt, w);
+        writeText(output, fmt, w -> {
+            if (fmt == Format.json) {
+                w.write("[");
+            }
+            model.encode(inputs, options, (first, rows) -> {
+                for (int r = 0; r < rows.rows(); r++) {
+                    if (fmt == Format.json && first + r > 0) {
+                        w.write(",\n ");
+                    }
+                    writeRow(rows.row(r), w);
+                    if (fmt == Format.jsonl) {
+                        w.write("\n");
+                    }
+                }
+            });
+            if (fmt == Format.json) {
+                w.write("]\n");
             }
         });
-    }
-
-    private static void encodeText(SentenceTransformer model, EncodeOptions options, Iterator<String> inputs,
-            Format fmt, Writer out) throws IOException {
-        if (fmt == Format.json) {
-            out.write("[");
-        }
-        model.encode(inputs, options, (first, rows) -> {
-            for (int r = 0; r < rows.rows(); r++) {
-                if (fmt == Format.json && first + r > 0) {
-                    out.write(",\n ");
-                }
-                writeRow(rows.row(r), out);
-                if (fmt == Format.jsonl) {
-                    out.write("\n");
-                }
-            }
-        });
-        if (fmt == Format.json) {
-            out.write("]\n");
-        }
     }
 
     private static void writeRow(float[] row, Writer out) throws IOException {
@@ -177,35 +165,65 @@ final class EncodeCommand implements Callable<Integer> {
         out.write(sb.append(']').toString());
     }
 
-    /** int8/uint8 ranges come from the whole call's embeddings (as Python's encode does), so they are kept in memory. */
-    private void quantized(SentenceTransformer model, EncodeOptions options, Precision p, Format fmt)
-            throws IOException {
-        List<String> inputs = Inputs.texts(texts);
-        QuantizedEmbeddings quantized = model.encodeQuantized(inputs, options.toBuilder().precision(p).build());
-        TextWriter text = w -> writeText(quantized.rows(), quantized.cols(),
-                (r, c) -> Integer.toString(quantized.get(r, c)), fmt, w);
-        if (output == null) {
-            if (fmt == Format.npy) {
-                Npy.write(System.out, EmbeddingArray.of(quantized));
-                System.out.flush();
-            } else {
-                Writer out = spec.commandLine().getOut();
-                text.write(out);
-                out.flush();
-            }
+    /** int8/uint8 ranges come from the whole call's embeddings (as Python's encode does), so they are in memory. */
+    private void quantized(QuantizedEmbeddings bytes, Format fmt) throws IOException {
+        if (fmt != Format.npy) {
+            writeText(output, fmt, w -> writeText(bytes.rows(), bytes.cols(),
+                    (r, c) -> Integer.toString(bytes.get(r, c)), fmt, w));
+        } else if (output == null) {
+            Npy.write(System.out, EmbeddingArray.of(bytes));
+            System.out.flush();
+        } else {
+            writeAtomically(output, tmpFile -> {
+                try (OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(tmpFile))) {
+                    Npy.write(out, EmbeddingArray.of(bytes));
+                }
+            });
+        }
+    }
+
+    /** Text output to standard output, or to {@code file} atomically. */
+    private void writeText(Path file, Format fmt, TextWriter text) throws IOException {
+        if (file == null) {
+            Writer out = spec.commandLine().getOut();
+            text.write(out);
+            out.flush();
             return;
         }
-        writeAtomically(output, tmpFile -> {
-            try (OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(tmpFile))) {
-                if (fmt == Format.npy) {
-                    Npy.write(out, EmbeddingArray.of(quantized));
-                } else {
-                    Writer w = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8));
-                    text.write(w);
-                    w.flush();
-                }
+        writeAtomically(file, tmpFile -> {
+            try (Writer w = Files.newBufferedWriter(tmpFile, StandardCharsets.UTF_8)) {
+                text.write(w);
             }
         });
+    }
+
+    /** One {@code [tokens][hidden]} array per text: a JSON list of them, or one per line (jsonl). */
+    static void writeTokenMatrices(List<FloatMatrix> matrices, Format fmt, Writer out) throws IOException {
+        if (fmt == Format.json) {
+            out.write("[");
+        }
+        for (int i = 0; i < matrices.size(); i++) {
+            if (fmt == Format.json && i > 0) {
+                out.write(",\n ");
+            }
+            FloatMatrix m = matrices.get(i);
+            out.write("[");
+            for (int r = 0; r < m.rows(); r++) {
+                out.write(r > 0 ? ", [" : "[");
+                for (int c = 0; c < m.cols(); c++) {
+                    out.write(c > 0 ? ", " : "");
+                    out.write(Float.toString(m.get(r, c)));
+                }
+                out.write("]");
+            }
+            out.write("]");
+            if (fmt == Format.jsonl) {
+                out.write("\n");
+            }
+        }
+        if (fmt == Format.json) {
+            out.write("]\n");
+        }
     }
 
     interface TextWriter {

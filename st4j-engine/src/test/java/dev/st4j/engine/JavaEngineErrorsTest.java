@@ -17,6 +17,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -83,6 +84,34 @@ class JavaEngineErrorsTest {
         return new TokenBatch(2, 5, ids, mask, new long[10], new int[] {3, 5});
     }
 
+    static long engineThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.isAlive() && t.getName().startsWith(dev.st4j.engine.kernels.Parallel.THREAD_PREFIX))
+                .count();
+    }
+
+    @Test
+    void closingTheBackendEndsItsThreadsAndDropsTheModel() throws IOException {
+        long before = engineThreads();
+        TransformerBackend b = provider.open(folder(CONFIG, tinyBert("")), new BackendOptions(3, null));
+        float[] first = b.forward(batch());
+        assertEquals(before + 2, engineThreads(), "3 threads: the caller and two workers");
+        assertArrayEquals(first, b.forward(batch()), "a second batch reuses the pooled workspace");
+        b.close();
+        assertEquals(before, engineThreads(), "no engine thread remains after close");
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> b.forward(batch()));
+        assertTrue(e.getMessage().contains("closed"), e.getMessage());
+    }
+
+    @Test
+    void describeSaysWhichKernelsRunAndWhetherWeightsArePacked() throws IOException {
+        try (TransformerBackend b = provider.open(folder(CONFIG, tinyBert("")), options)) {
+            String d = b.describe();
+            assertTrue(d.contains(dev.st4j.engine.kernels.Kernels.preferred().describe() + " kernels"), d);
+            assertTrue(d.contains("weights packed at load ("), d);
+        }
+    }
+
     @Test
     void runsATinyBertWithOrWithoutTheBertPrefixAndZeroesPadding() throws IOException {
         float[] plain;
@@ -113,7 +142,7 @@ class JavaEngineErrorsTest {
         Files.createDirectories(dir.resolve("onnx"));
         Files.writeString(dir.resolve("onnx/model.onnx"), "not really");
         UnsupportedModelException e = assertThrows(UnsupportedModelException.class,
-                () -> provider.open(dir, options));
+                () -> dev.st4j.pipeline.Backends.open(dir, "java", options));
         assertTrue(e.getMessage().contains("'deberta-v2'") && e.getMessage().contains("[bert, roberta, ")
                 && e.getMessage().contains("backend(\"onnx\")"), e.getMessage());
     }
@@ -150,9 +179,10 @@ class JavaEngineErrorsTest {
 
     @Test
     void onlyFoldersWithSafetensorsHaveWeightsForIt() throws IOException {
-        assertFalse(provider.hasWeights(dir, options));
+        assertFalse(provider.weightFiles(dev.st4j.pipeline.Backends.listFiles(dir), options).found());
         folder(CONFIG, tinyBert(""));
-        assertTrue(provider.hasWeights(dir, options));
+        assertEquals(List.of("model.safetensors"),
+                provider.weightFiles(dev.st4j.pipeline.Backends.listFiles(dir), options).files());
         assertEquals("java", provider.name());
     }
 }

@@ -127,6 +127,50 @@ class ReferenceModelsTest {
         System.out.printf("%s: max |engine - transformers| = %.2e%n", what, worst);
     }
 
+    /**
+     * fairseq's positions count real tokens whatever the padding side, and MPNet's bias sees only distances, so
+     * in transformers a left-padded batch gives these models the same states as the recorded right-padded one.
+     */
+    @TestFactory
+    Stream<DynamicTest> leftPaddingGivesFairseqPositionModelsTheSameStates() {
+        return encoders().stream().filter(f -> List.of("roberta", "xlm-roberta", "mpnet").contains(f.modelType()))
+                .map(f -> dynamicTest(f.name(), () -> {
+                    Variant v = rightPadded(f).get(0);
+                    TokenBatch right = v.batch();
+                    int seq = right.seqLength();
+                    long pad = f.config().path("pad_token_id").asLong(1);
+                    long[] ids = new long[right.inputIds().length];
+                    long[] mask = new long[ids.length];
+                    java.util.Arrays.fill(ids, pad);
+                    for (int b = 0; b < right.batchSize(); b++) {
+                        int shift = seq - right.lengths()[b];
+                        for (int t = 0; t < right.lengths()[b]; t++) {
+                            ids[b * seq + shift + t] = right.inputIds()[b * seq + t];
+                            mask[b * seq + shift + t] = 1;
+                        }
+                    }
+                    TokenBatch left = new TokenBatch(right.batchSize(), seq, ids, mask, new long[ids.length],
+                            right.lengths());
+                    EncoderModel model = load(f, Kernels.preferred());
+                    float[] out = model.forward(left, PARALLEL);
+                    int hidden = model.hiddenSize();
+                    for (int b = 0; b < left.batchSize(); b++) {
+                        int shift = seq - left.lengths()[b];
+                        for (int t = 0; t < left.lengths()[b]; t++) {
+                            for (int d = 0; d < hidden; d++) {
+                                float got = out[(b * seq + shift + t) * hidden + d];
+                                assertTrue(Math.abs(got - v.hidden()[b][t][d]) <= TOLERANCE, f.name() + " left-padded ["
+                                        + b + "][" + t + "][" + d + "] = " + got + ", transformers (right-padded) "
+                                        + v.hidden()[b][t][d]);
+                            }
+                        }
+                        for (int t = 0; t < shift; t++) {
+                            assertEquals(0f, out[(b * seq + t) * hidden], "padding stays zero");
+                        }
+                    }
+                }));
+    }
+
     @TestFactory
     Stream<DynamicTest> weightsUnderTheBaseModelPrefixGiveTheSameOutputs() {
         return encoders().stream().map(f -> dynamicTest(f.name(), () -> {
@@ -167,6 +211,20 @@ class ReferenceModelsTest {
                             () -> new JavaEngineProvider().open(folder, new BackendOptions(1, null)));
                     assertTrue(e.getMessage().contains("position_embedding_type 'relative_key'"), e.getMessage());
                 }));
+    }
+
+    @Test
+    void anMpnetWithFewerThanTransformersThirtyTwoBucketsIsRefusedByName() throws IOException {
+        Folder f = encoders().stream().filter(e -> e.modelType().equals("mpnet")).findFirst().orElseThrow();
+        String table = "encoder.relative_attention_bias.weight";
+        int heads = f.config().get("num_attention_heads").asInt();
+        Path folder = ReferenceModels.copy(f, dir.resolve("mpnet16"), c -> c.replaceFirst(
+                "\"relative_attention_num_buckets\"\\s*:\\s*\\d+", "\"relative_attention_num_buckets\": 16"),
+                n -> n.equals(table) ? null : n,
+                Map.of(table, new SafetensorsWriter.Entry(new long[] {16, heads}, new float[16 * heads])));
+        UnsupportedModelException e = assertThrows(UnsupportedModelException.class,
+                () -> new JavaEngineProvider().open(folder, new BackendOptions(1, null)));
+        assertTrue(e.getMessage().contains("relative_attention_num_buckets 16 is not supported"), e.getMessage());
     }
 
     @TestFactory

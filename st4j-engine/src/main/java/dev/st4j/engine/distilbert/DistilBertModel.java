@@ -9,12 +9,11 @@ import dev.st4j.engine.layers.BertFamilyModel;
 import dev.st4j.engine.layers.EncoderLayer;
 import dev.st4j.engine.layers.EncoderShape;
 import dev.st4j.engine.layers.Embeddings;
-import dev.st4j.engine.layers.ModelConfig;
-import dev.st4j.engine.layers.ModelWeights;
 import dev.st4j.engine.layers.PositionIds;
 import dev.st4j.engine.layers.PostLnEncoder;
+import dev.st4j.engine.rotary.Checkpoint;
+import dev.st4j.engine.rotary.ModelConfig;
 import dev.st4j.safetensors.SafetensorsFile;
-import dev.st4j.safetensors.Tensor;
 import java.nio.file.Path;
 
 /**
@@ -41,14 +40,14 @@ public final class DistilBertModel {
      */
     public static EncoderModel load(Path configFile, JsonNode json, SafetensorsFile file, Kernels kernels) {
         ModelConfig c = new ModelConfig(configFile, json, NAME);
-        c.require("activation", "gelu");
+        EncoderShape.requireOnly(c, "activation", "gelu");
         EncoderShape s = new EncoderShape(c.positive("dim", 768), c.positive("n_heads", 12),
                 c.positive("n_layers", 6), c.positive("hidden_dim", 3072), c.positive("max_position_embeddings", 512),
                 c.positive("vocab_size", 30522), EPS);
-        c.requireDivisible("dim", s.hidden(), "n_heads", s.heads());
-        ModelWeights w = new ModelWeights(file, NAME, "distilbert.", "embeddings.word_embeddings.weight");
+        c.requireMultiple("dim", s.hidden(), "n_heads", s.heads());
+        Checkpoint w = new Checkpoint(file, NAME, "embeddings.word_embeddings.weight", "distilbert.");
         Embeddings embeddings = new Embeddings(kernels, w, s.vocab(), s.hidden(), s.eps(),
-                positionTable(w, s, c.flag("sinusoidal_pos_embds", false)), PositionIds.fromZero(),
+                positionTable(w, s, c.flag("sinusoidal_pos_embds", false)), PositionIds.columns(),
                 Embeddings.TokenTypes.none());
         PostLnEncoder encoder = new PostLnEncoder(kernels, s.loadLayers(w, "transformer.layer.", LAYER),
                 s.hidden(), s.heads(), s.intermediate(), s.eps(), null);
@@ -59,10 +58,11 @@ public final class DistilBertModel {
      * The stored position table; with {@code sinusoidal_pos_embds} a checkpoint may leave it out, and Hugging Face
      * then fills it with the sinusoids, as here.
      */
-    private static float[] positionTable(ModelWeights w, EncoderShape s, boolean sinusoidal) {
+    private static float[] positionTable(Checkpoint w, EncoderShape s, boolean sinusoidal) {
         if (sinusoidal) {
-            return w.find("embeddings.position_embeddings.weight", s.maxPositions(), s.hidden())
-                    .map(Tensor::toFloatArray).orElseGet(() -> sinusoids(s.maxPositions(), s.hidden()));
+            return w.has("embeddings.position_embeddings.weight")
+                    ? Embeddings.learnedPositions(w, s.maxPositions(), s.hidden())
+                    : sinusoids(s.maxPositions(), s.hidden());
         }
         return Embeddings.learnedPositions(w, s.maxPositions(), s.hidden());
     }

@@ -3,8 +3,6 @@ package dev.st4j.engine.gemma3;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.st4j.ModelFormatException;
 import dev.st4j.UnsupportedModelException;
-import dev.st4j.backend.TokenBatch;
-import dev.st4j.engine.EncoderModel;
 import dev.st4j.engine.kernels.Kernels;
 import dev.st4j.engine.kernels.Parallel;
 import dev.st4j.engine.rotary.Activation;
@@ -16,9 +14,9 @@ import dev.st4j.engine.rotary.ModelConfig;
 import dev.st4j.engine.rotary.PackedBatch;
 import dev.st4j.engine.rotary.RmsNorm;
 import dev.st4j.engine.rotary.RotaryEmbedding;
+import dev.st4j.engine.rotary.RotaryModel;
 import dev.st4j.engine.rotary.SelfAttention;
 import dev.st4j.safetensors.SafetensorsFile;
-import dev.st4j.safetensors.Tensor;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,13 +35,8 @@ import java.util.List;
  * causal, or, when bidirectional, keys within {@code sliding_window / 2} either side (transformers rewrites the
  * window to {@code sliding_window / 2 + 1} and keeps {@code |i - j| <} it; the saved config holds the raw value).
  */
-public final class Gemma3TextModel implements EncoderModel {
-    private final Kernels kernels;
-    private final int hidden;
-    private final int vocab;
+public final class Gemma3TextModel extends RotaryModel {
     private final float embeddingScale;
-    private final String dtypeLabel;
-    private final Tensor embeddings;
     private final List<Layer> layers;
     private final RmsNorm finalNorm;
     private final RotaryEmbedding globalRotary;
@@ -53,11 +46,10 @@ public final class Gemma3TextModel implements EncoderModel {
             RmsNorm preFeedForwardNorm, GatedFeedForward mlp, RmsNorm postFeedForwardNorm) {}
 
     private Gemma3TextModel(Kernels kernels, ModelConfig c, Checkpoint w) {
-        this.kernels = kernels;
-        this.hidden = c.positive("hidden_size");
+        super("Gemma3", kernels, LlamaLayout.embeddings(w, c, c.positive("vocab_size"), c.positive("hidden_size"),
+                true));
         int layerCount = c.positive("num_hidden_layers");
         int intermediate = c.positive("intermediate_size");
-        this.vocab = c.positive("vocab_size");
         float eps = (float) c.number("rms_norm_eps", 1e-6);
         LlamaLayout.Heads heads = LlamaLayout.Heads.read(c, hidden);
         boolean bias = c.flag("attention_bias", false);
@@ -77,8 +69,6 @@ public final class Gemma3TextModel implements EncoderModel {
         this.localRotary = c.rotaryFor(ModelConfig.SLIDING, heads.headDim(), c.number("rope_local_base_freq", 1e4),
                 null, "rope_scaling");
 
-        this.embeddings = LlamaLayout.embeddings(w, c, vocab, hidden, true);
-        this.dtypeLabel = Checkpoint.dtypeLabel(embeddings);
         List<Layer> list = new ArrayList<>();
         for (int i = 0; i < layerCount; i++) {
             String p = "layers." + i + ".";
@@ -117,22 +107,9 @@ public final class Gemma3TextModel implements EncoderModel {
     }
 
     @Override
-    public String architecture() {
-        return "Gemma3" + dtypeLabel;
-    }
-
-    @Override
-    public int hiddenSize() {
-        return hidden;
-    }
-
-    @Override
-    public float[] forward(TokenBatch batch, Parallel parallel) {
-        PackedBatch packed = PackedBatch.of(batch, vocab);
+    protected void encode(PackedBatch packed, float[] x, Parallel parallel) {
         int tokens = packed.tokens();
         int size = tokens * hidden;
-        float[] x = new float[size];
-        packed.gather(embeddings, hidden, x);
         for (int i = 0; i < size; i++) {
             x[i] *= embeddingScale;
         }
@@ -152,6 +129,5 @@ public final class Gemma3TextModel implements EncoderModel {
             kernels.axpy(1f, y, 0, x, 0, size);
         }
         finalNorm.applyRows(parallel, x, x, tokens);
-        return packed.unpack(x, hidden);
     }
 }

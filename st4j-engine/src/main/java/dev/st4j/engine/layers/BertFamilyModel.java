@@ -3,11 +3,13 @@ package dev.st4j.engine.layers;
 import dev.st4j.backend.TokenBatch;
 import dev.st4j.engine.EncoderModel;
 import dev.st4j.engine.kernels.Parallel;
+import dev.st4j.engine.rotary.PackedBatch;
 
 /**
  * The forward pass BERT, RoBERTa, XLM-R, DistilBERT and MPNet share once loaded: embeddings, then a post-LN
- * encoder stack, over the batch's real tokens packed into one matrix. What differs between them (weight names,
- * position rule, token types, attention bias) is settled by each architecture's loader.
+ * encoder stack, over the batch's real tokens packed into one matrix (so every linear layer is one matmul with no
+ * padding rows, and attention runs per sequence over its own tokens, needing no mask). What differs between them
+ * (weight names, position rule, token types, attention bias) is settled by each architecture's loader.
  */
 public final class BertFamilyModel implements EncoderModel {
     private final String name;
@@ -32,10 +34,19 @@ public final class BertFamilyModel implements EncoderModel {
 
     @Override
     public float[] forward(TokenBatch batch, Parallel parallel) {
-        PackedBatch packed = PackedBatch.of(batch, embeddings.maxLength(), name);
+        PackedBatch packed = PackedBatch.of(batch, embeddings.vocab());
         Activations a = encoder.activations(packed);
-        embeddings.embed(batch, packed, a.x(), parallel);
-        encoder.forward(a, packed, parallel);
-        return packed.unpack(a.x(), encoder.hiddenSize(), batch.seqLength());
+        try {
+            embeddings.embed(batch, packed, a.x(), parallel);
+            encoder.forward(a, packed, parallel);
+            return packed.unpack(a.x(), encoder.hiddenSize());
+        } finally {
+            encoder.release(a);
+        }
+    }
+
+    @Override
+    public long packedWeightBytes() {
+        return encoder.packedWeightBytes();
     }
 }

@@ -3,7 +3,8 @@ package dev.st4j.engine.layers;
 import dev.st4j.backend.TokenBatch;
 import dev.st4j.engine.kernels.Kernels;
 import dev.st4j.engine.kernels.Parallel;
-import dev.st4j.safetensors.DType;
+import dev.st4j.engine.rotary.Checkpoint;
+import dev.st4j.engine.rotary.PackedBatch;
 import dev.st4j.safetensors.Tensor;
 
 /**
@@ -12,6 +13,9 @@ import dev.st4j.safetensors.Tensor;
  * floats.
  */
 public final class Embeddings {
+    /** The module name all four architectures give their embeddings. */
+    static final String NAME = "embeddings.";
+
     private final Kernels kernels;
     private final int hidden;
     private final int vocab;
@@ -33,17 +37,18 @@ public final class Embeddings {
             return new TokenTypes(null, 0, false);
         }
 
-        public static TokenTypes fromInput(ModelWeights w, int count, int hidden) {
-            return new TokenTypes(w.vector(NAME + "token_type_embeddings.weight", count, hidden), count, true);
+        public static TokenTypes fromInput(Checkpoint w, int count, int hidden) {
+            return new TokenTypes(table(w, count, hidden), count, true);
         }
 
-        public static TokenTypes firstRowOnly(ModelWeights w, int count, int hidden) {
-            return new TokenTypes(w.vector(NAME + "token_type_embeddings.weight", count, hidden), count, false);
+        public static TokenTypes firstRowOnly(Checkpoint w, int count, int hidden) {
+            return new TokenTypes(table(w, count, hidden), count, false);
+        }
+
+        private static float[] table(Checkpoint w, int count, int hidden) {
+            return w.tensor(NAME + "token_type_embeddings.weight", count, hidden).toFloatArray();
         }
     }
-
-    /** The module name all four architectures give their embeddings. */
-    static final String NAME = "embeddings.";
 
     /**
      * Loads {@code embeddings.word_embeddings} and {@code embeddings.LayerNorm}; the position table (which some
@@ -51,7 +56,7 @@ public final class Embeddings {
      *
      * @param positionTable {@code [rows, hidden]}, row-major
      */
-    public Embeddings(Kernels kernels, ModelWeights w, int vocab, int hidden, float eps, float[] positionTable,
+    public Embeddings(Kernels kernels, Checkpoint w, int vocab, int hidden, float eps, float[] positionTable,
             PositionIds positions, TokenTypes types) {
         this.kernels = kernels;
         this.hidden = hidden;
@@ -67,42 +72,52 @@ public final class Embeddings {
     }
 
     /** The learned position table {@code embeddings.position_embeddings}, {@code [rows, hidden]}. */
-    public static float[] learnedPositions(ModelWeights w, int rows, int hidden) {
-        return w.vector(NAME + "position_embeddings.weight", rows, hidden);
+    public static float[] learnedPositions(Checkpoint w, int rows, int hidden) {
+        return w.tensor(NAME + "position_embeddings.weight", rows, hidden).toFloatArray();
     }
 
-    /** The most tokens a sequence may have. */
-    public int maxLength() {
-        return positions.maxLength(positionRows);
+    /** Rows of the word table. */
+    public int vocab() {
+        return vocab;
     }
 
     /** {@code ""} for F32 weights, else the stored type with a leading space (" F16"), for {@code describe()}. */
     public String storedType() {
-        return words.dtype() == DType.F32 ? "" : " " + words.dtype();
+        return Checkpoint.dtypeLabel(words);
     }
 
-    /** The embedding of every real token of {@code batch}, into its packed row of {@code x}. */
+    /**
+     * The embedding of every real token of {@code batch} (already checked against the vocabulary by
+     * {@link PackedBatch#of}), into its packed row of {@code x}.
+     *
+     * @throws IllegalArgumentException for a sequence longer than the position table, or a token type outside it
+     */
     public void embed(TokenBatch batch, PackedBatch packed, float[] x, Parallel parallel) {
         int seq = batch.seqLength();
-        long[] ids = batch.inputIds();
         long[] typeIds = batch.tokenTypeIds();
-        parallel.forEach(packed.sequences(), b -> {
-            int next = positions.first();
-            for (int p = 0; p < packed.length(b); p++) {
-                long id = ids[b * seq + p];
-                long type = types.fromInput() ? typeIds[b * seq + p] : 0;
-                if (id < 0 || id >= vocab || (types.fromInput() && (type < 0 || type >= types.count()))) {
-                    throw new IllegalArgumentException("token " + id + " (type " + type + ") at [" + b + ", " + p
-                            + "] is outside the vocabulary of " + vocab + " (types " + types.count() + ")");
+        parallel.forEach(packed.sequences(), s -> {
+            int column = batch.firstRealToken(s);
+            int len = packed.length(s);
+            int next = positions.first(column);
+            if (next + len > positionRows) {
+                throw new IllegalArgumentException("sequence " + s + " has " + len + " tokens, which need position "
+                        + (next + len - 1) + "; the model's table (max_position_embeddings) has " + positionRows);
+            }
+            for (int p = 0; p < len; p++) {
+                int row = packed.offset(s) + p;
+                long id = packed.id(s, row);
+                long type = types.fromInput() ? typeIds[s * seq + column + p] : 0;
+                if (type < 0 || type >= Math.max(types.count(), 1)) {
+                    throw new IllegalArgumentException("token type " + type + " at [" + s + ", " + (column + p)
+                            + "] is outside the model's " + types.count() + " token types");
                 }
                 int position = id == positions.paddingId() ? (int) id : next++;
-                int row = (packed.start(b) + p) * hidden;
-                words.read(id * hidden, hidden, x, row);
-                kernels.axpy(1f, positionTable, position * hidden, x, row, hidden);
+                words.read(id * hidden, hidden, x, row * hidden);
+                kernels.axpy(1f, positionTable, position * hidden, x, row * hidden, hidden);
                 if (types.table() != null) {
-                    kernels.axpy(1f, types.table(), (int) type * hidden, x, row, hidden);
+                    kernels.axpy(1f, types.table(), (int) type * hidden, x, row * hidden, hidden);
                 }
-                kernels.addLayerNorm(x, row, null, hidden, gamma, beta, eps);
+                kernels.addLayerNorm(x, row * hidden, null, hidden, gamma, beta, eps);
             }
         });
     }

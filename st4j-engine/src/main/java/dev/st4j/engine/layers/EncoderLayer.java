@@ -1,6 +1,7 @@
 package dev.st4j.engine.layers;
 
 import dev.st4j.engine.kernels.WeightMatrix;
+import dev.st4j.engine.rotary.Checkpoint;
 
 /**
  * One post-LN encoder block's weights. Matrices are {@code [out, in]}, as PyTorch's Linear stores them; query, key
@@ -20,7 +21,7 @@ public record EncoderLayer(
             String down, String outNorm) {}
 
     /** Loads the layer whose modules sit under {@code prefix} (e.g. {@code "encoder.layer.3."}). */
-    public static EncoderLayer load(ModelWeights w, String prefix, Names n, int hidden, int intermediate) {
+    public static EncoderLayer load(Checkpoint w, String prefix, Names n, int hidden, int intermediate) {
         String p = prefix;
         return new EncoderLayer(
                 WeightMatrix.stack(w.matrix(p + n.query + ".weight", hidden, hidden),

@@ -1,26 +1,28 @@
 package dev.st4j.engine.layers;
 
 /**
- * How a token's row of the learned position table is chosen: counting real tokens from {@code first}, with tokens
- * whose id is {@code paddingId} (if any) pinned to that row and not counted.
+ * How a token's row of the learned position table is chosen, as transformers does when no {@code position_ids} are
+ * passed (sentence-transformers passes none).
+ *
+ * @param paddingId the padding id of fairseq's rule, or -1 for positions that are columns
  */
-public record PositionIds(int first, long paddingId) {
+public record PositionIds(long paddingId) {
 
-    /** BERT's and DistilBERT's positions: 0, 1, 2, ... */
-    public static PositionIds fromZero() {
-        return new PositionIds(0, -1);
+    /** BERT's and DistilBERT's positions: a token's column in the padded row ({@code arange(seq_len)}). */
+    public static PositionIds columns() {
+        return new PositionIds(-1);
     }
 
     /**
-     * fairseq's positions (RoBERTa, XLM-R, MPNet): non-padding tokens count from {@code paddingIdx + 1}, a padding
-     * token gets {@code paddingIdx}, so a table of {@code n} rows serves {@code n - paddingIdx - 1} tokens.
+     * fairseq's positions (RoBERTa, XLM-R, MPNet): non-padding tokens count from {@code paddingIdx + 1} whatever
+     * the padding side, and a token whose id is {@code paddingIdx} takes that row and is not counted.
      */
     public static PositionIds afterPadding(int paddingIdx) {
-        return new PositionIds(paddingIdx + 1, paddingIdx);
+        return new PositionIds(paddingIdx);
     }
 
-    /** The most tokens a sequence may have with a table of {@code tableRows} positions. */
-    public int maxLength(int tableRows) {
-        return tableRows - first;
+    /** The position of a sequence's first real token, which sits at {@code column} of its padded row. */
+    public int first(int column) {
+        return paddingId < 0 ? column : (int) paddingId + 1;
     }
 }

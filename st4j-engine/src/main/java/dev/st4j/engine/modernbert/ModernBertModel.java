@@ -3,8 +3,6 @@ package dev.st4j.engine.modernbert;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.st4j.ModelFormatException;
 import dev.st4j.UnsupportedModelException;
-import dev.st4j.backend.TokenBatch;
-import dev.st4j.engine.EncoderModel;
 import dev.st4j.engine.kernels.Kernels;
 import dev.st4j.engine.kernels.Parallel;
 import dev.st4j.engine.rotary.Activation;
@@ -14,10 +12,10 @@ import dev.st4j.engine.rotary.GatedFeedForward;
 import dev.st4j.engine.rotary.ModelConfig;
 import dev.st4j.engine.rotary.PackedBatch;
 import dev.st4j.engine.rotary.RotaryEmbedding;
+import dev.st4j.engine.rotary.RotaryModel;
 import dev.st4j.engine.rotary.Rows;
 import dev.st4j.engine.rotary.SelfAttention;
 import dev.st4j.safetensors.SafetensorsFile;
-import dev.st4j.safetensors.Tensor;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,13 +30,8 @@ import java.util.List;
  *
  * <p>Real tokens are packed ("unpadded"), so no layer computes padding.
  */
-public final class ModernBertModel implements EncoderModel {
-    private final Kernels kernels;
-    private final int hidden;
-    private final int vocab;
+public final class ModernBertModel extends RotaryModel {
     private final float eps;
-    private final String dtypeLabel;
-    private final Tensor embeddings;
     private final LayerNorm embeddingNorm;
     private final List<Layer> layers;
     private final LayerNorm finalNorm;
@@ -53,12 +46,11 @@ public final class ModernBertModel implements EncoderModel {
     private record LayerNorm(float[] gamma, float[] beta) {}
 
     private ModernBertModel(Kernels kernels, ModelConfig c, Checkpoint w) {
-        this.kernels = kernels;
-        this.hidden = c.positive("hidden_size");
+        super("ModernBERT", kernels, w.tensor("embeddings.tok_embeddings.weight", c.positive("vocab_size"),
+                c.positive("hidden_size")));
         int heads = c.positive("num_attention_heads");
         int layerCount = c.positive("num_hidden_layers");
         int intermediate = c.positive("intermediate_size");
-        this.vocab = c.positive("vocab_size");
         this.eps = (float) c.number("norm_eps", 1e-5);
         c.requireMultiple("hidden_size", hidden, "num_attention_heads", heads);
         int headDim = hidden / heads;
@@ -72,8 +64,6 @@ public final class ModernBertModel implements EncoderModel {
         this.globalRotary = rotary(c, headDim, ModelConfig.FULL);
         this.localRotary = rotary(c, headDim, ModelConfig.SLIDING);
 
-        this.embeddings = w.tensor("embeddings.tok_embeddings.weight", vocab, hidden);
-        this.dtypeLabel = Checkpoint.dtypeLabel(embeddings);
         this.embeddingNorm = norm(w, "embeddings.norm", normBias);
         List<Layer> list = new ArrayList<>();
         for (int i = 0; i < layerCount; i++) {
@@ -124,21 +114,8 @@ public final class ModernBertModel implements EncoderModel {
     }
 
     @Override
-    public String architecture() {
-        return "ModernBERT" + dtypeLabel;
-    }
-
-    @Override
-    public int hiddenSize() {
-        return hidden;
-    }
-
-    @Override
-    public float[] forward(TokenBatch batch, Parallel parallel) {
-        PackedBatch packed = PackedBatch.of(batch, vocab);
+    protected void encode(PackedBatch packed, float[] x, Parallel parallel) {
         int tokens = packed.tokens();
-        float[] x = new float[tokens * hidden];
-        packed.gather(embeddings, hidden, x);
         normalize(parallel, embeddingNorm, x, x, tokens);
         int[] positions = packed.positions();
         RotaryEmbedding.Angles global = globalRotary.angles(positions);
@@ -158,7 +135,6 @@ public final class ModernBertModel implements EncoderModel {
             kernels.axpy(1f, y, 0, x, 0, tokens * hidden);
         }
         normalize(parallel, finalNorm, x, x, tokens);
-        return packed.unpack(x, hidden);
     }
 
     private void normalize(Parallel parallel, LayerNorm norm, float[] src, float[] dst, int tokens) {

@@ -10,10 +10,10 @@ import dev.st4j.engine.layers.BertFamilyModel;
 import dev.st4j.engine.layers.EncoderLayer;
 import dev.st4j.engine.layers.EncoderShape;
 import dev.st4j.engine.layers.Embeddings;
-import dev.st4j.engine.layers.ModelConfig;
-import dev.st4j.engine.layers.ModelWeights;
 import dev.st4j.engine.layers.PositionIds;
 import dev.st4j.engine.layers.PostLnEncoder;
+import dev.st4j.engine.rotary.Checkpoint;
+import dev.st4j.engine.rotary.ModelConfig;
 import dev.st4j.safetensors.SafetensorsFile;
 import java.nio.file.Path;
 
@@ -48,18 +48,18 @@ public final class MpnetModel {
                     + "looks up " + RelativePositionBias.BUCKETS + " buckets whatever the table holds, so it needs "
                     + "at least " + RelativePositionBias.BUCKETS);
         }
-        PositionIds positions = PositionIds.afterPadding(PADDING_IDX);
-        if (positions.maxLength(s.maxPositions()) < 1) {
+        int maxTokens = s.maxPositions() - PADDING_IDX - 1;
+        if (maxTokens < 1) {
             throw new ModelFormatException(configFile, "max_position_embeddings " + s.maxPositions() + " leaves "
                     + "no positions after the padding index " + PADDING_IDX);
         }
-        ModelWeights w = new ModelWeights(file, NAME, "mpnet.", "embeddings.word_embeddings.weight");
+        Checkpoint w = new Checkpoint(file, NAME, "embeddings.word_embeddings.weight", "mpnet.");
         Embeddings embeddings = new Embeddings(kernels, w, s.vocab(), s.hidden(), s.eps(),
-                Embeddings.learnedPositions(w, s.maxPositions(), s.hidden()), positions,
+                Embeddings.learnedPositions(w, s.maxPositions(), s.hidden()), PositionIds.afterPadding(PADDING_IDX),
                 Embeddings.TokenTypes.none());
         ScoreBias[] bias = RelativePositionBias.perHead(
-                w.vector("encoder.relative_attention_bias.weight", buckets, s.heads()), s.heads(),
-                positions.maxLength(s.maxPositions()), kernels);
+                w.tensor("encoder.relative_attention_bias.weight", buckets, s.heads()).toFloatArray(), s.heads(),
+                maxTokens, kernels);
         PostLnEncoder encoder = new PostLnEncoder(kernels, s.loadLayers(w, "encoder.layer.", LAYER), s.hidden(),
                 s.heads(), s.intermediate(), s.eps(), bias);
         return new BertFamilyModel(NAME, embeddings, encoder);

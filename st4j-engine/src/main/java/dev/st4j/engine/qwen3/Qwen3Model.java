@@ -3,8 +3,6 @@ package dev.st4j.engine.qwen3;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.st4j.ModelFormatException;
 import dev.st4j.UnsupportedModelException;
-import dev.st4j.backend.TokenBatch;
-import dev.st4j.engine.EncoderModel;
 import dev.st4j.engine.kernels.Kernels;
 import dev.st4j.engine.kernels.Parallel;
 import dev.st4j.engine.rotary.Activation;
@@ -16,9 +14,9 @@ import dev.st4j.engine.rotary.ModelConfig;
 import dev.st4j.engine.rotary.PackedBatch;
 import dev.st4j.engine.rotary.RmsNorm;
 import dev.st4j.engine.rotary.RotaryEmbedding;
+import dev.st4j.engine.rotary.RotaryModel;
 import dev.st4j.engine.rotary.SelfAttention;
 import dev.st4j.safetensors.SafetensorsFile;
-import dev.st4j.safetensors.Tensor;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,12 +31,7 @@ import java.util.List;
  * <p>Real tokens are packed, so a left-padded batch (Qwen3-Embedding pads left) costs nothing extra and gives the
  * same vectors as a right-padded one.
  */
-public final class Qwen3Model implements EncoderModel {
-    private final Kernels kernels;
-    private final int hidden;
-    private final int vocab;
-    private final String dtypeLabel;
-    private final Tensor embeddings;
+public final class Qwen3Model extends RotaryModel {
     private final List<Layer> layers;
     private final RmsNorm finalNorm;
     private final RotaryEmbedding rotary;
@@ -47,11 +40,10 @@ public final class Qwen3Model implements EncoderModel {
             GatedFeedForward mlp) {}
 
     private Qwen3Model(Kernels kernels, ModelConfig c, Checkpoint w) {
-        this.kernels = kernels;
-        this.hidden = c.positive("hidden_size");
+        super("Qwen3", kernels, LlamaLayout.embeddings(w, c, c.positive("vocab_size"), c.positive("hidden_size"),
+                false));
         int layerCount = c.positive("num_hidden_layers");
         int intermediate = c.positive("intermediate_size");
-        this.vocab = c.positive("vocab_size");
         float eps = (float) c.number("rms_norm_eps", 1e-6);
         LlamaLayout.Heads heads = LlamaLayout.Heads.read(c, hidden);
         boolean bias = c.flag("attention_bias", false);
@@ -65,8 +57,6 @@ public final class Qwen3Model implements EncoderModel {
         String[] types = c.layerTypes(layerCount,
                 i -> window != null && i >= firstWindowed ? ModelConfig.SLIDING : ModelConfig.FULL);
 
-        this.embeddings = LlamaLayout.embeddings(w, c, vocab, hidden, false);
-        this.dtypeLabel = Checkpoint.dtypeLabel(embeddings);
         List<Layer> list = new ArrayList<>();
         for (int i = 0; i < layerCount; i++) {
             String p = "layers." + i + ".";
@@ -103,21 +93,8 @@ public final class Qwen3Model implements EncoderModel {
     }
 
     @Override
-    public String architecture() {
-        return "Qwen3" + dtypeLabel;
-    }
-
-    @Override
-    public int hiddenSize() {
-        return hidden;
-    }
-
-    @Override
-    public float[] forward(TokenBatch batch, Parallel parallel) {
-        PackedBatch packed = PackedBatch.of(batch, vocab);
+    protected void encode(PackedBatch packed, float[] x, Parallel parallel) {
         int tokens = packed.tokens();
-        float[] x = new float[tokens * hidden];
-        packed.gather(embeddings, hidden, x);
         RotaryEmbedding.Angles angles = rotary.angles(packed.positions());
         float[] normed = new float[tokens * hidden];
         float[] y = new float[tokens * hidden];
@@ -130,6 +107,5 @@ public final class Qwen3Model implements EncoderModel {
             kernels.axpy(1f, y, 0, x, 0, tokens * hidden);
         }
         finalNorm.applyRows(parallel, x, x, tokens);
-        return packed.unpack(x, hidden);
     }
 }

@@ -9,10 +9,10 @@ import dev.st4j.engine.kernels.Kernels;
 import dev.st4j.engine.layers.BertFamilyModel;
 import dev.st4j.engine.layers.EncoderShape;
 import dev.st4j.engine.layers.Embeddings;
-import dev.st4j.engine.layers.ModelConfig;
-import dev.st4j.engine.layers.ModelWeights;
 import dev.st4j.engine.layers.PositionIds;
 import dev.st4j.engine.layers.PostLnEncoder;
+import dev.st4j.engine.rotary.Checkpoint;
+import dev.st4j.engine.rotary.ModelConfig;
 import dev.st4j.safetensors.SafetensorsFile;
 import java.nio.file.Path;
 
@@ -35,19 +35,23 @@ public final class RobertaModel {
     public static EncoderModel load(String name, Path configFile, JsonNode json, SafetensorsFile file,
             Kernels kernels) {
         ModelConfig c = new ModelConfig(configFile, json, name);
-        c.require("position_embedding_type", "absolute");
+        EncoderShape.requireOnly(c, "position_embedding_type", "absolute");
         EncoderShape s = EncoderShape.ofBertKeys(c, 1e-12);
-        int padding = c.index("pad_token_id", 1);
+        double pad = c.number("pad_token_id", 1);
+        if (pad != Math.rint(pad) || pad < 0 || pad > Integer.MAX_VALUE) {
+            throw new ModelFormatException(configFile, "\"pad_token_id\" must be a non-negative integer, got " + pad);
+        }
+        int padding = (int) pad;
         if (padding + 1 >= s.maxPositions()) {
             throw new ModelFormatException(configFile, "max_position_embeddings " + s.maxPositions() + " leaves "
                     + "no positions after pad_token_id " + padding + " (positions count from pad_token_id + 1)");
         }
-        ModelWeights w = new ModelWeights(file, name, "roberta.", "embeddings.word_embeddings.weight");
+        Checkpoint w = new Checkpoint(file, name, "embeddings.word_embeddings.weight", "roberta.");
         Embeddings embeddings = new Embeddings(kernels, w, s.vocab(), s.hidden(), s.eps(),
                 Embeddings.learnedPositions(w, s.maxPositions(), s.hidden()), PositionIds.afterPadding(padding),
                 Embeddings.TokenTypes.firstRowOnly(w, c.positive("type_vocab_size", 1), s.hidden()));
-        PostLnEncoder encoder = new PostLnEncoder(kernels, s.loadLayers(w, "encoder.layer.", BertModel.LAYER), s.hidden(),
-                s.heads(), s.intermediate(), s.eps(), null);
+        PostLnEncoder encoder = new PostLnEncoder(kernels, s.loadLayers(w, "encoder.layer.", BertModel.LAYER),
+                s.hidden(), s.heads(), s.intermediate(), s.eps(), null);
         return new BertFamilyModel(name, embeddings, encoder);
     }
 }

@@ -23,9 +23,9 @@ import java.util.function.UnaryOperator;
  * One {@code reference-models/<arch>/} folder of the shared data: a tiny random model saved by transformers, the
  * batches it was run on and what it computed. Shapes and sizes come from the files, never from the test.
  */
-record ReferenceFixture(Path folder, JsonNode config, List<Variant> variants) {
+public record ReferenceFixture(Path folder, JsonNode config, List<Variant> variants) {
 
-    static Path sharedData() {
+    public static Path sharedData() {
         String p = System.getProperty("st4j.shared.data");
         if (p == null) {
             throw new IllegalStateException("system property st4j.shared.data is not set (the parent pom sets it)");
@@ -33,7 +33,7 @@ record ReferenceFixture(Path folder, JsonNode config, List<Variant> variants) {
         return Path.of(p);
     }
 
-    static ReferenceFixture load(String name) {
+    public static ReferenceFixture load(String name) {
         Path folder = sharedData().resolve("reference-models").resolve(name);
         ObjectMapper json = new ObjectMapper();
         try {
@@ -53,7 +53,7 @@ record ReferenceFixture(Path folder, JsonNode config, List<Variant> variants) {
      * A copy of fixture {@code name} in a new folder under {@code dir}: its config edited by {@code editConfig},
      * each tensor renamed by {@code rename} (null drops it) and stored as {@code dtype}.
      */
-    static Path copy(Path dir, String name, Consumer<ObjectNode> editConfig, UnaryOperator<String> rename,
+    public static Path copy(Path dir, String name, Consumer<ObjectNode> editConfig, UnaryOperator<String> rename,
             DType dtype) throws IOException {
         ReferenceFixture f = load(name);
         ObjectNode config = f.config().deepCopy();
@@ -74,7 +74,7 @@ record ReferenceFixture(Path folder, JsonNode config, List<Variant> variants) {
     }
 
     /** One recorded batch: its inputs, the position ids the model used and its outputs. */
-    record Variant(String name, TokenBatch batch, long[][] positionIds, float[][][] hidden, JsonNode raw) {
+    public record Variant(String name, TokenBatch batch, long[][] positionIds, float[][][] hidden, JsonNode raw) {
 
         static Variant of(JsonNode v) {
             long[][] ids = longs(v.get("input_ids"));
@@ -106,12 +106,12 @@ record ReferenceFixture(Path folder, JsonNode config, List<Variant> variants) {
                     longs(v.get("position_ids")), hidden, v);
         }
 
-        boolean real(int b, int p) {
+        public boolean real(int b, int p) {
             return batch.attentionMask()[b * batch.seqLength() + p] != 0;
         }
 
         /** The names of the pooled vectors recorded, e.g. {@code mean_pooled}. */
-        List<String> pooledKinds() {
+        public List<String> pooledKinds() {
             List<String> kinds = new ArrayList<>();
             raw.fieldNames().forEachRemaining(k -> {
                 if (k.endsWith("_pooled")) {
@@ -121,7 +121,7 @@ record ReferenceFixture(Path folder, JsonNode config, List<Variant> variants) {
             return kinds;
         }
 
-        float[] recordedPooled(String kind, int b) {
+        public float[] recordedPooled(String kind, int b) {
             return floats(raw.get(kind).get(b));
         }
 
@@ -129,7 +129,7 @@ record ReferenceFixture(Path folder, JsonNode config, List<Variant> variants) {
          * Row {@code b} of {@code out} ({@code [batch, seq, hidden]}) pooled as the reference's README describes
          * {@code kind}: mean over real tokens, the first token (cls), or the last real token.
          */
-        float[] pool(String kind, float[] out, int hidden, int b) {
+        public float[] pool(String kind, float[] out, int hidden, int b) {
             int seq = batch.seqLength();
             float[] pooled = new float[hidden];
             switch (kind) {

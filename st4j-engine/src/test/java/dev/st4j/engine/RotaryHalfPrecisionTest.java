@@ -1,11 +1,11 @@
-package dev.st4j.engine.rotary;
+package dev.st4j.engine;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.st4j.backend.BackendOptions;
 import dev.st4j.backend.TokenBatch;
 import dev.st4j.backend.TransformerBackend;
-import dev.st4j.engine.JavaEngineProvider;
+import dev.st4j.engine.rotary.ReferenceFixture;
 import dev.st4j.safetensors.DType;
 import dev.st4j.safetensors.SafetensorsFile;
 import dev.st4j.safetensors.SafetensorsWriter;
@@ -48,7 +48,7 @@ class RotaryHalfPrecisionTest {
                 float[] out = backend.forward(v.batch());
                 for (String kind : v.pooledKinds()) {
                     for (int b = 0; b < v.batch().batchSize(); b++) {
-                        double c = cosine(v.recordedPooled(kind, b), v.pool(kind, out, hidden, b));
+                        double c = HalfPrecisionTest.cosine(v.recordedPooled(kind, b), v.pool(kind, out, hidden, b));
                         assertTrue(c >= 0.999, name + " " + v.name() + " " + kind + " [" + b + "]: cosine " + c);
                         worst = Math.min(worst, c);
                     }
@@ -101,7 +101,7 @@ class RotaryHalfPrecisionTest {
         tensors = null;
         long widened = parameters * 4;
 
-        long before = usedHeapAfterGc();
+        long before = HalfPrecisionTest.usedHeapAfterGc();
         try (TransformerBackend backend = open(folder)) {
             int n = 64;
             long[] ids = new long[n];
@@ -111,7 +111,7 @@ class RotaryHalfPrecisionTest {
                 mask[i] = i >= 8 ? 1 : 0;
             }
             float[] out = backend.forward(new TokenBatch(1, n, ids, mask, new long[n], new int[] {n - 8}));
-            long growth = usedHeapAfterGc() - before;
+            long growth = HalfPrecisionTest.usedHeapAfterGc() - before;
             assertTrue(Float.isFinite(out[n * hidden - 1]));
             assertTrue(growth < widened / 8, "heap grew by " + (growth >> 10) + " KB; widened F32 matrices would "
                     + "take " + (widened >> 20) + " MB");
@@ -134,25 +134,5 @@ class RotaryHalfPrecisionTest {
         }
         tensors.put(name, new SafetensorsWriter.Entry(dims, data));
         return n;
-    }
-
-    static double cosine(float[] a, float[] b) {
-        double dot = 0;
-        double na = 0;
-        double nb = 0;
-        for (int i = 0; i < a.length; i++) {
-            dot += (double) a[i] * b[i];
-            na += (double) a[i] * a[i];
-            nb += (double) b[i] * b[i];
-        }
-        return dot / Math.sqrt(na * nb);
-    }
-
-    static long usedHeapAfterGc() {
-        Runtime rt = Runtime.getRuntime();
-        for (int i = 0; i < 3; i++) {
-            System.gc();
-        }
-        return rt.totalMemory() - rt.freeMemory();
     }
 }
