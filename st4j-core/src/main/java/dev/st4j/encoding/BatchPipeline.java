@@ -51,7 +51,8 @@ public final class BatchPipeline {
      * @param batcher how a sorted chunk is cut into batches
      * @param chunkSize texts per chunk: the window that is sorted and batched as one
      * @param progress told after every batch, or null
-     * @param beforeBatch run before each batch is queued; throws to stop the call (e.g. the model was closed)
+     * @param beforeBatch run before each batch is queued and again before it runs; throws to stop the call (e.g.
+     *     the model was closed)
      * @param checkOutput checks each batch's features once its modules have run (e.g. the declared width)
      */
     public record Settings(Pipeline.Plan plan, String prompt, int promptLength, int dim, boolean normalize,
@@ -179,9 +180,17 @@ public final class BatchPipeline {
                                 // Counted before the check: the caller, having cancelled, waits for running == 0.
                                 running.incrementAndGet();
                                 try {
-                                    if (!cancelled) {
-                                        finished.add(new Inferred(batch, infer(batch)));
+                                    if (cancelled) {
+                                        return;
                                     }
+                                    try {
+                                        s.beforeBatch().run(); // e.g. the model was closed meanwhile
+                                    } catch (RuntimeException e) {
+                                        fail(e);
+                                        return;
+                                    }
+                                    finished.add(new Inferred(batch, s.plan().forwardInput(batch.tokens(),
+                                            s.promptLength())));
                                 } catch (Throwable t) {
                                     fail(new St4jException("an encode worker failed: " + t, t));
                                 } finally {
@@ -309,8 +318,9 @@ public final class BatchPipeline {
             return chunkId;
         }
 
-        /** Stage 2: the input module. */
+        /** Stage 2 on the calling thread: the input module. */
         Features infer(Batch batch) {
+            s.beforeBatch().run();
             return s.plan().forwardInput(batch.tokens(), s.promptLength());
         }
 
