@@ -21,6 +21,9 @@ import java.util.Map;
  * @param token hub access token (else {@code HF_TOKEN}, else the {@code hf auth login} token file)
  * @param localFilesOnly never contact the hub: local folders, embedded models and the hub cache only (as does
  *     {@code HF_HUB_OFFLINE=1})
+ * @param tokenizer {@code "java"} (st4j's own tokenizer.json implementation, the default when null) or
+ *     {@code "djl"} (Hugging Face tokenizers through DJL, a native library: the fallback for files that use a
+ *     feature the Java tokenizer lacks)
  */
 public record LoadOptions(
         String backend,
@@ -33,7 +36,8 @@ public record LoadOptions(
         Path cacheFolder,
         String revision,
         String token,
-        boolean localFilesOnly) {
+        boolean localFilesOnly,
+        String tokenizer) {
 
     public LoadOptions {
         if (threads < 0) {
@@ -44,6 +48,9 @@ public record LoadOptions(
         }
         if (backend != null && !backend.equals("onnx") && !backend.equals("java")) {
             throw new IllegalArgumentException("backend must be \"onnx\" or \"java\", got \"" + backend + "\"");
+        }
+        if (tokenizer != null && !tokenizer.equals("java") && !tokenizer.equals("djl")) {
+            throw new IllegalArgumentException("tokenizer must be \"java\" or \"djl\", got \"" + tokenizer + "\"");
         }
         prompts = prompts == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(prompts));
     }
@@ -71,6 +78,7 @@ public record LoadOptions(
         b.revision = revision;
         b.token = token;
         b.localFilesOnly = localFilesOnly;
+        b.tokenizer = tokenizer;
         return b;
     }
 
@@ -87,8 +95,15 @@ public record LoadOptions(
         private String revision;
         private String token;
         private boolean localFilesOnly;
+        private String tokenizer;
 
         private Builder() {}
+
+        /** {@code "java"} (default) or {@code "djl"}: which tokenizer.json implementation runs. */
+        public Builder tokenizer(String tokenizer) {
+            this.tokenizer = tokenizer;
+            return this;
+        }
 
         public Builder backend(String backend) {
             this.backend = backend;
@@ -152,7 +167,7 @@ public record LoadOptions(
 
         public LoadOptions build() {
             return new LoadOptions(backend, onnxFileName, threads, truncateDim, similarityFunction, prompts,
-                    defaultPromptName, cacheFolder, revision, token, localFilesOnly);
+                    defaultPromptName, cacheFolder, revision, token, localFilesOnly, tokenizer);
         }
     }
 }

@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
         version = "st4j 0.1.0",
         description = "Sentence Transformers for Java: encode texts and compare them, offline.",
         subcommands = {EncodeCommand.class, SimilarityCommand.class, InfoCommand.class, DownloadCommand.class,
+            SaveCommand.class,
             SearchCommand.class,
             MineCommand.class,
             ClusterCommand.class,

@@ -71,7 +71,8 @@ class WithoutOnnxRuntimeTest {
     void seedMatrixReferenceScoresAndInfoOnTheJavaEngine() throws IOException, InterruptedException {
         Run info = cli("info");
         assertEquals(0, info.exit(), info.err());
-        assertTrue(info.out().contains("backend:             java (BERT, "), info.out());
+        assertTrue(info.out().contains("backend:             java (BERT, vector API "), info.out());
+        assertTrue(info.out().contains("-bit kernels, weights packed at load ("), info.out());
 
         Run sim = cli("similarity", CommandLineTest.SEED[0], CommandLineTest.SEED[1], CommandLineTest.SEED[2]);
         assertEquals(0, sim.exit(), sim.err());

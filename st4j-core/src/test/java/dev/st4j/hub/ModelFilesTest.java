@@ -80,6 +80,21 @@ class ModelFilesTest {
     }
 
     @Test
+    void aRootRouterBringsItsConfigAndItsRouteFoldersButNoPickles() {
+        Set<String> repo = Set.of("modules.json", "router_config.json", "README.md", "1_Pooling/config.json",
+                "query_0_StaticEmbedding/tokenizer.json", "query_0_StaticEmbedding/model.safetensors",
+                "document_0_Transformer/config.json", "document_0_Transformer/model.safetensors",
+                "document_0_Transformer/pytorch_model.bin", "document_0_Transformer/onnx/model.onnx");
+        assertEquals(Set.of("router_config.json", "query_0_StaticEmbedding/tokenizer.json",
+                "query_0_StaticEmbedding/model.safetensors", "document_0_Transformer/config.json",
+                "document_0_Transformer/model.safetensors", "document_0_Transformer/onnx/model.onnx"),
+                Set.copyOf(ModelFiles.moduleFiles(new ModelFiles.ModuleDir("", "Router"), repo)));
+        assertEquals(List.of("0_WordEmbeddings/wordembedding_config.json",
+                "0_WordEmbeddings/whitespacetokenizer_config.json", "0_WordEmbeddings/model.safetensors"),
+                ModelFiles.requiredFiles(new ModelFiles.ModuleDir("0_WordEmbeddings", "WordEmbeddings")));
+    }
+
+    @Test
     void legacyModuleConfigsAreFetchedOnlyWithoutSentenceBertConfig() {
         List<String> legacy = ModelFiles.transformerConfigs(ROOT, Set.of("sentence_roberta_config.json")::contains);
         assertEquals("sentence_roberta_config.json", legacy.get(legacy.size() - 1));

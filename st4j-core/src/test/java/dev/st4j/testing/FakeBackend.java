@@ -20,6 +20,9 @@ public final class FakeBackend implements TransformerBackend {
     public static final String WEIGHTS = "fake-weights";
     public static final float PADDING_VALUE = 1000f;
 
+    /** When set, the next forward pass counts down {@code entered} and waits for {@code release}. */
+    public static volatile java.util.concurrent.CountDownLatch[] pauseNext;
+
     private final int hidden;
     private volatile boolean closed;
 
@@ -40,6 +43,19 @@ public final class FakeBackend implements TransformerBackend {
     public float[] forward(TokenBatch batch) {
         if (closed) {
             throw new IllegalStateException("fake backend used after close");
+        }
+        java.util.concurrent.CountDownLatch[] pause = pauseNext;
+        if (pause != null) {
+            pauseNext = null;
+            pause[0].countDown();
+            try {
+                pause[1].await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (closed) {
+                throw new IllegalStateException("fake backend closed under a running forward pass");
+            }
         }
         int seq = batch.seqLength();
         float[] out = new float[batch.batchSize() * seq * hidden];

@@ -11,6 +11,11 @@ public interface EncoderModel {
 
     int hiddenSize();
 
+    /** Heap bytes of weights packed at load for the kernels ({@code Kernels.prepare}); 0 if all stay mapped. */
+    default long packedWeightBytes() {
+        return 0;
+    }
+
     /** {@code last_hidden_state}, row-major {@code [batch, seq, hidden]}, zeros at padded positions. */
     float[] forward(TokenBatch batch, Parallel parallel);
 }

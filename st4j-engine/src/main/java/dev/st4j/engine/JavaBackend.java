@@ -7,25 +7,36 @@ import dev.st4j.engine.kernels.Parallel;
 
 /** Adapts an {@link EncoderModel} to the backend SPI, owning the threads it runs on. */
 final class JavaBackend implements TransformerBackend {
-    private final EncoderModel model;
+    /** Null once closed: a closed backend that is still referenced holds neither weights nor workspaces. */
+    private volatile EncoderModel model;
+    private final int hiddenSize;
     private final Parallel parallel;
     private final String description;
 
     JavaBackend(EncoderModel model, Kernels kernels, int threads) {
         this.model = model;
+        this.hiddenSize = model.hiddenSize();
         this.parallel = new Parallel(threads);
-        this.description = "java (" + model.architecture() + ", " + kernels.describe() + ", " + threads + " thread"
-                + (threads == 1 ? "" : "s") + ")";
+        long packed = model.packedWeightBytes();
+        this.description = "java (" + model.architecture() + ", " + kernels.describe() + " kernels, "
+                + (packed > 0 ? "weights packed at load (" + (packed >= 1 << 20 ? (packed + (1 << 19) >> 20) + " MB"
+                        : (packed + 1023 >> 10) + " KB") + " heap)"
+                        : "weights memory-mapped, packed per call")
+                + ", " + threads + " thread" + (threads == 1 ? "" : "s") + ")";
     }
 
     @Override
     public float[] forward(TokenBatch batch) {
-        return model.forward(batch, parallel);
+        EncoderModel m = model;
+        if (m == null) {
+            throw new IllegalStateException("the model is closed; load it again to encode");
+        }
+        return m.forward(batch, parallel);
     }
 
     @Override
     public int hiddenSize() {
-        return model.hiddenSize();
+        return hiddenSize;
     }
 
     @Override
@@ -35,6 +46,7 @@ final class JavaBackend implements TransformerBackend {
 
     @Override
     public void close() {
+        model = null;
         parallel.close();
     }
 }

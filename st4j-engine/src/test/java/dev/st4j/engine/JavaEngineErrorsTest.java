@@ -83,6 +83,34 @@ class JavaEngineErrorsTest {
         return new TokenBatch(2, 5, ids, mask, new long[10], new int[] {3, 5});
     }
 
+    static long engineThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.isAlive() && t.getName().startsWith(dev.st4j.engine.kernels.Parallel.THREAD_PREFIX))
+                .count();
+    }
+
+    @Test
+    void closingTheBackendEndsItsThreadsAndDropsTheModel() throws IOException {
+        long before = engineThreads();
+        TransformerBackend b = provider.open(folder(CONFIG, tinyBert("")), new BackendOptions(3, null));
+        float[] first = b.forward(batch());
+        assertEquals(before + 2, engineThreads(), "3 threads: the caller and two workers");
+        assertArrayEquals(first, b.forward(batch()), "a second batch reuses the pooled workspace");
+        b.close();
+        assertEquals(before, engineThreads(), "no engine thread remains after close");
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> b.forward(batch()));
+        assertTrue(e.getMessage().contains("closed"), e.getMessage());
+    }
+
+    @Test
+    void describeSaysWhichKernelsRunAndWhetherWeightsArePacked() throws IOException {
+        try (TransformerBackend b = provider.open(folder(CONFIG, tinyBert("")), options)) {
+            String d = b.describe();
+            assertTrue(d.contains(dev.st4j.engine.kernels.Kernels.preferred().describe() + " kernels"), d);
+            assertTrue(d.contains("weights packed at load ("), d);
+        }
+    }
+
     @Test
     void runsATinyBertWithOrWithoutTheBertPrefixAndZeroesPadding() throws IOException {
         float[] plain;

@@ -175,9 +175,7 @@ class HubDownloadTest {
         HubSettings unreachable = settings().withEndpoint(deadEndpoint)
                 .withNetworkPolicy(Duration.ofSeconds(2), Duration.ofSeconds(3), 5, Duration.ofSeconds(1));
 
-        long start = System.nanoTime();
         assertEquals(online, download(unreachable, null));
-        assertTrue(System.nanoTime() - start < 900_000_000L, "a refused connection is not retried");
 
         HubException e = assertThrows(HubException.class,
                 () -> new HubDownloader(unreachable).downloadModel("acme/never-downloaded", null, null, null));

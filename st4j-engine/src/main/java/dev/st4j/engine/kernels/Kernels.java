@@ -27,6 +27,14 @@ public interface Kernels {
     void matmul(Parallel parallel, float[] x, int rows, WeightMatrix w, float[] bias, float[] out);
 
     /**
+     * {@code w} in the layout this set's {@link #matmul} reads, packed once so that calls skip their packing step:
+     * F32 weights are packed (on the heap, as many bytes as the matrix); 16-bit weights are returned as they are,
+     * so they stay memory-mapped and half the size, widened a tile at a time by each call. The result computes
+     * exactly what {@code w} does.
+     */
+    WeightMatrix prepare(WeightMatrix w);
+
+    /**
      * {@link #matmul} followed by {@link #gelu} on the result, applied to each tile while it is still in cache
      * (a transformer's feed-forward up-projection).
      */

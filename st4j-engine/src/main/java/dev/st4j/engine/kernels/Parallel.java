@@ -11,19 +11,26 @@ import java.util.function.IntConsumer;
  * indices from a shared counter so uneven tasks balance themselves.
  *
  * <p>A forward pass hands out some forty small jobs in a row, so waking a parked thread for each (tens of
- * microseconds on a virtual machine) would cost a few percent: workers spin briefly after a job before they park.
- * One job runs at a time; a caller that finds the workers busy (another thread's forward pass) runs its tasks
- * itself, so concurrent callers are safe and never wait on each other.
+ * microseconds on a virtual machine) would cost a few percent: workers spin briefly after a job, then park until
+ * the next job unparks them (no timed polling, so an idle model costs no CPU). One job runs at a time; a caller
+ * that finds the workers busy (another thread's forward pass) runs its tasks itself, so concurrent callers are
+ * safe and never wait on each other. {@link #close} ends the workers and waits for them to exit.
  */
 public final class Parallel implements AutoCloseable {
     /** How long an idle worker spins before parking. */
     private static final long SPIN_NANOS = 200_000;
+
+    /** Worker threads are named {@code st4j-engine-<pool>-<n>}. */
+    public static final String THREAD_PREFIX = "st4j-engine-";
+    private static final AtomicInteger POOLS = new AtomicInteger();
 
     private final int threads;
     private final Thread[] workers;
     private final AtomicBoolean busy = new AtomicBoolean();
     private volatile Job job;
     private volatile boolean closed;
+    private final java.util.Map<Class<?>, java.util.Queue<Object>> scratch =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     /** One call of {@link #forEach}: the tasks, the next index to take, and how many have finished. */
     private static final class Job {
@@ -62,8 +69,9 @@ public final class Parallel implements AutoCloseable {
         }
         this.threads = threads;
         this.workers = new Thread[threads - 1];
+        int pool = POOLS.incrementAndGet();
         for (int i = 0; i < workers.length; i++) {
-            workers[i] = new Thread(this::work, "st4j-engine-" + (i + 1));
+            workers[i] = new Thread(this::work, THREAD_PREFIX + pool + "-" + (i + 1));
             workers[i].setDaemon(true);
             workers[i].start();
         }
@@ -73,13 +81,30 @@ public final class Parallel implements AutoCloseable {
         return threads;
     }
 
+    /**
+     * A scratch object for the calling task, from this pool's free list (or new); hand it back with
+     * {@link #giveBack} when the task ends. Kept here rather than in thread-locals so that a model's scratch goes
+     * with its threads at {@link #close}, instead of staying in every caller's thread.
+     */
+    public <T> T borrow(Class<T> type, java.util.function.Supplier<T> create) {
+        Object o = scratch.computeIfAbsent(type, t -> new java.util.concurrent.ConcurrentLinkedQueue<>()).poll();
+        return o != null ? type.cast(o) : create.get();
+    }
+
+    /** Returns what {@link #borrow} handed out, for later tasks to reuse. */
+    public void giveBack(Object o) {
+        if (!closed) {
+            scratch.computeIfAbsent(o.getClass(), t -> new java.util.concurrent.ConcurrentLinkedQueue<>()).offer(o);
+        }
+    }
+
     /** Runs {@code body.accept(i)} for every {@code i < tasks}, spread over the threads; returns when all are done. */
     public void forEach(int tasks, IntConsumer body) {
         if (tasks <= 0) {
             return;
         }
         Job j = new Job(tasks, body);
-        if (workers.length == 0 || tasks == 1 || !busy.compareAndSet(false, true)) {
+        if (workers.length == 0 || closed || tasks == 1 || !busy.compareAndSet(false, true)) {
             j.drain();
             rethrow(j.failure.get());
             return;
@@ -104,19 +129,19 @@ public final class Parallel implements AutoCloseable {
 
     private void work() {
         Job last = null;
-        while (!closed) {
-            Job j = job;
-            if (j == null || j == last) {
-                long deadline = System.nanoTime() + SPIN_NANOS;
-                while ((j = job) == null || j == last) {
-                    if (closed) {
-                        return;
-                    }
-                    if (System.nanoTime() < deadline) {
-                        Thread.onSpinWait();
-                    } else {
-                        LockSupport.parkNanos(this, 1_000_000);
-                    }
+        while (true) {
+            Job j;
+            long deadline = System.nanoTime() + SPIN_NANOS;
+            while ((j = job) == null || j == last) {
+                if (closed) {
+                    return;
+                }
+                if (System.nanoTime() < deadline) {
+                    Thread.onSpinWait();
+                } else {
+                    // Untimed: forEach and close unpark. An unpark that comes between the check above and this
+                    // call leaves a permit, so park returns at once and the loop sees the new job.
+                    LockSupport.park(this);
                 }
             }
             last = j;
@@ -136,11 +161,26 @@ public final class Parallel implements AutoCloseable {
         }
     }
 
+    /** Ends the workers and waits until they have exited; tasks submitted later run on the caller. */
     @Override
     public void close() {
         closed = true;
         for (Thread w : workers) {
             LockSupport.unpark(w);
+        }
+        scratch.clear();
+        boolean interrupted = false;
+        for (Thread w : workers) {
+            while (w.isAlive() && w != Thread.currentThread()) {
+                try {
+                    w.join();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 }

@@ -7,6 +7,14 @@ abstract class TiledKernels implements Kernels {
     abstract TiledMatmul.Tile tile();
 
     @Override
+    public WeightMatrix prepare(WeightMatrix w) {
+        if (w instanceof PackedMatrix p && p.blockColumns() == tile().columns()) {
+            return w;
+        }
+        return w.storedBytes() == Float.BYTES ? PackedMatrix.pack(w, tile()) : w;
+    }
+
+    @Override
     public void matmul(Parallel parallel, float[] x, int rows, WeightMatrix w, float[] bias, float[] out) {
         TiledMatmul.run(parallel, x, rows, w, bias, out, tile(), null);
     }

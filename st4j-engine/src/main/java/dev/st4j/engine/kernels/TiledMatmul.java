@@ -3,7 +3,8 @@ package dev.st4j.engine.kernels;
 /**
  * The blocking and threading of {@link Kernels#matmul}, shared by both implementations, which supply only the
  * inner tile. Each task owns {@link Tile#columns()} output columns: it packs those weight rows transposed
- * ({@code packed[i * columns + j] = w[c0 + j, i]}, zero-padded) into a per-thread buffer that fits L2, then walks
+ * ({@code packed[i * columns + j] = w[c0 + j, i]}, zero-padded) into a buffer that fits L2 (or finds them packed
+ * already, in a {@link PackedMatrix}), then walks
  * down the rows of {@code x} in blocks of {@value #ROW_BLOCK}. The transposed tile lets the inner loop broadcast one element of {@code x} against a vector of
  * adjacent outputs: no horizontal sums, and each output accumulates over {@code i} in order, as the scalar loop
  * does.
@@ -43,14 +44,14 @@ final class TiledMatmul {
                 int c0, int valid);
     }
 
-    /** Per-thread scratch: the weight rows as read, and packed. */
+    /**
+     * A task's scratch: the weight rows as read, and packed. Borrowed from the {@link Parallel} (so it goes when
+     * the model's threads do, unlike a thread-local in a caller's thread); not needed for a {@link PackedMatrix}.
+     */
     private static final class Scratch {
         float[] rows = new float[0];
         float[] packed = new float[0];
-        float[] bias = new float[0];
     }
-
-    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
     private TiledMatmul() {}
 
@@ -70,34 +71,41 @@ final class TiledMatmul {
         int colBlocks = (n + cb - 1) / cb;
         // One task per column block: its weights are packed once per call, then every row block of x runs
         // against them. A few dozen tasks still balance well over a handful of threads.
+        PackedMatrix prepacked = w instanceof PackedMatrix p && p.blockColumns() == cb ? p : null;
         parallel.forEach(colBlocks, block -> {
             int c0 = block * cb;
             int valid = Math.min(cb, n - c0);
-            Scratch s = SCRATCH.get();
-            pack(w, bias, c0, valid, cb, k, s, tile);
-            for (int r0 = 0; r0 < rows; r0 += ROW_BLOCK) {
-                int r1 = Math.min(rows, r0 + ROW_BLOCK);
-                tile.compute(x, r0, r1, k, s.packed, s.bias, out, n, c0, valid);
-                if (geluBy != null) {
-                    for (int r = r0; r < r1; r++) {
-                        geluBy.gelu(out, r * n + c0, valid);
+            float[] tileBias = new float[cb];
+            if (bias != null) {
+                System.arraycopy(bias, c0, tileBias, 0, valid);
+            }
+            Scratch s = prepacked == null ? parallel.borrow(Scratch.class, Scratch::new) : null;
+            try {
+                float[] packed = prepacked != null ? prepacked.block(block) : pack(w, c0, valid, cb, k, s, tile);
+                for (int r0 = 0; r0 < rows; r0 += ROW_BLOCK) {
+                    int r1 = Math.min(rows, r0 + ROW_BLOCK);
+                    tile.compute(x, r0, r1, k, packed, tileBias, out, n, c0, valid);
+                    if (geluBy != null) {
+                        for (int r = r0; r < r1; r++) {
+                            geluBy.gelu(out, r * n + c0, valid);
+                        }
                     }
+                }
+            } finally {
+                if (s != null) {
+                    parallel.giveBack(s);
                 }
             }
         });
     }
 
-    private static void pack(WeightMatrix w, float[] bias, int c0, int valid, int cb, int k, Scratch s,
-            Tile tile) {
-        if (s.packed.length < cb * k || s.bias.length < cb) {
+    private static float[] pack(WeightMatrix w, int c0, int valid, int cb, int k, Scratch s, Tile tile) {
+        if (s.packed.length < cb * k) {
             s.rows = new float[cb * k];
             s.packed = new float[cb * k];
-            s.bias = new float[cb];
         }
         w.readRows(c0, valid, s.rows, 0);
         tile.pack(s.rows, valid, k, s.packed);
-        for (int j = 0; j < cb; j++) {
-            s.bias[j] = j < valid && bias != null ? bias[c0 + j] : 0f;
-        }
+        return s.packed;
     }
 }

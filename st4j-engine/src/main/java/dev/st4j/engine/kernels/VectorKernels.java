@@ -2,6 +2,7 @@ package dev.st4j.engine.kernels;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -26,7 +27,64 @@ final class VectorKernels extends TiledKernels {
     private static final FloatVector P8 = FloatVector.broadcast(S, (float) Erf.P[8]);
     private static final FloatVector P9 = FloatVector.broadcast(S, (float) Erf.P[9]);
 
+    /** Lane {@code i} to {@code i ^ h} for h = L/2, L/4, ..., 1: the fixed tree of {@link #sum}. */
+    private static final VectorShuffle<Float>[] HALVES = halves();
+    private static final float LOG2E = 1.44269504088896341f;
+    /** ln 2 in two parts, so that {@code x - n ln 2} is exact for the n that occur. */
+    private static final float LN2_HI = 0.693359375f;
+    private static final float LN2_LO = -2.12194440e-4f;
+    /** Adding then subtracting 1.5 * 2^23 rounds a float to the nearest integer (ties to even). */
+    private static final float ROUND = 12582912f;
+    private static final FloatVector E1 = FloatVector.broadcast(S, 1.9875691500e-4f);
+    private static final FloatVector E2 = FloatVector.broadcast(S, 1.3981999507e-3f);
+    private static final FloatVector E3 = FloatVector.broadcast(S, 8.3334519073e-3f);
+    private static final FloatVector E4 = FloatVector.broadcast(S, 4.1665795894e-2f);
+    private static final FloatVector E5 = FloatVector.broadcast(S, 1.6666665459e-1f);
+    private static final FloatVector E6 = FloatVector.broadcast(S, 5.0000001201e-1f);
+
     private VectorKernels() {}
+
+    @SuppressWarnings("unchecked")
+    private static VectorShuffle<Float>[] halves() {
+        int levels = Integer.numberOfTrailingZeros(L);
+        VectorShuffle<Float>[] out = new VectorShuffle[levels];
+        for (int i = 0; i < levels; i++) {
+            int h = L >> (i + 1);
+            out[i] = VectorShuffle.fromOp(S, lane -> lane ^ h);
+        }
+        return out;
+    }
+
+    /**
+     * The sum of the lanes in a fixed order. {@code reduceLanes(ADD)} leaves the order to the implementation, and
+     * the interpreter's per-lane fallback and C2's intrinsic do use different orders, so a forward pass would give
+     * other bits while its kernels are still being compiled; lane moves and adds are exact in every tier.
+     */
+    private static float sum(FloatVector v) {
+        for (VectorShuffle<Float> h : HALVES) {
+            v = v.add(v.rearrange(h));
+        }
+        return v.lane(0);
+    }
+
+    /**
+     * e^x for x <= 88 (0 below -87.3, where e^x is subnormal), within a few ulp: Cody-Waite reduction
+     * x = n ln 2 + r, |r| <= ln 2 / 2, Cephes' degree-6 polynomial for e^r, and 2^n built in the exponent bits.
+     * Only adds, multiplies, FMAs and bit moves, which give the same bits in every JIT tier; the Vector API's
+     * {@code EXP} is computed by an intrinsic library when compiled and by {@link Math#exp} per lane otherwise,
+     * and those differ in the last bit.
+     */
+    static FloatVector exp(FloatVector x) {
+        FloatVector c = x.min(88f);
+        FloatVector t = c.fma(LOG2E, ROUND);
+        FloatVector n = t.sub(ROUND);
+        FloatVector r = c.sub(n.mul(LN2_HI)).sub(n.mul(LN2_LO)); // n * LN2_HI is exact: few bits each
+        FloatVector p = r.fma(E1, E2).fma(r, E3).fma(r, E4).fma(r, E5).fma(r, E6).fma(r.mul(r), r).add(1f);
+        // t's low mantissa bits hold n + 2^22 + 2^23 offset: (n + 127) << 23 is 2^n.
+        FloatVector scale = t.reinterpretAsInts().sub(0x4B400000 - 127).lanewise(VectorOperators.LSHL, 23)
+                .reinterpretAsFloats();
+        return p.mul(scale).blend(0f, x.compare(VectorOperators.LT, -87.3f));
+    }
 
     /** The kernels, or null when vectors are too narrow to beat scalar code. */
     static Kernels createIfUseful() {
@@ -53,7 +111,7 @@ final class VectorKernels extends TiledKernels {
             for (; i < bound; i += L) {
                 acc0 = FloatVector.fromArray(S, a, aOff + i).fma(FloatVector.fromArray(S, b, bOff + i), acc0);
             }
-            sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+            sum = sum(acc0.add(acc1));
         }
         for (; i < n; i++) {
             sum = Math.fma(a[aOff + i], b[bOff + i], sum);
@@ -319,11 +377,11 @@ final class VectorKernels extends TiledKernels {
         if (bound > 0) {
             FloatVector acc = FloatVector.zero(S);
             for (; i < bound; i += L) {
-                FloatVector e = FloatVector.fromArray(S, x, off + i).sub(max).lanewise(VectorOperators.EXP);
+                FloatVector e = exp(FloatVector.fromArray(S, x, off + i).sub(max));
                 e.intoArray(x, off + i);
                 acc = acc.add(e);
             }
-            sum = acc.reduceLanes(VectorOperators.ADD);
+            sum = sum(acc);
         }
         for (; i < n; i++) {
             float e = (float) Math.exp(x[off + i] - max);
@@ -354,7 +412,7 @@ final class VectorKernels extends TiledKernels {
             }
             acc = acc.add(v);
         }
-        sum = acc.reduceLanes(VectorOperators.ADD);
+        sum = sum(acc);
         for (; i < n; i++) {
             float v = residual == null ? x[off + i] : x[off + i] + residual[off + i];
             x[off + i] = v;
@@ -367,7 +425,7 @@ final class VectorKernels extends TiledKernels {
             FloatVector d = FloatVector.fromArray(S, x, off + i).sub(mean);
             acc = d.fma(d, acc);
         }
-        float sq = acc.reduceLanes(VectorOperators.ADD);
+        float sq = sum(acc);
         for (; i < n; i++) {
             float d = x[off + i] - mean;
             sq = Math.fma(d, d, sq);
@@ -395,7 +453,7 @@ final class VectorKernels extends TiledKernels {
             // P(t) by Horner, unrolled: a loop here would carry vectors through a phi and defeat intrinsics.
             FloatVector p = t.fma(P9, P8).fma(t, P7).fma(t, P6).fma(t, P5).fma(t, P4).fma(t, P3).fma(t, P2)
                     .fma(t, P1).fma(t, P0);
-            FloatVector erfc = t.mul(z.mul(z).neg().add(p).lanewise(VectorOperators.EXP));
+            FloatVector erfc = t.mul(exp(z.mul(z).neg().add(p)));
             // x < 0: x * erfc / 2; x >= 0: x * (2 - erfc) / 2
             FloatVector factor = erfc.neg().add(2f).blend(erfc, v.compare(VectorOperators.LT, 0f));
             v.mul(factor).mul(0.5f).intoArray(x, off + i);
@@ -416,18 +474,16 @@ final class VectorKernels extends TiledKernels {
         float[] q = qkv;
         float[] v = qkv;
         int padded = (len + L - 1) / L * L;
-        // Per-thread scratch, not zeroed: padding keys only feed scores that are overwritten with -inf.
-        AttentionScratch scratch = ATTENTION_SCRATCH.get();
-        float[] keysT = scratch.keysT = scratch.keysT.length >= headSize * padded ? scratch.keysT
-                : new float[headSize * padded];
+        // Scratch per call (at most ~140 KB, small next to the attention itself), so nothing outlives the model
+        // in a caller's thread. Padding keys only feed scores that are overwritten with -inf.
+        float[] keysT = new float[headSize * padded];
         for (int j = 0; j < len; j++) {
             int kj = kOff + j * stride;
             for (int d = 0; d < headSize; d++) {
                 keysT[d * padded + j] = qkv[kj + d];
             }
         }
-        float[] scores = scratch.scores = scratch.scores.length >= 4 * padded ? scratch.scores
-                : new float[4 * padded];
+        float[] scores = new float[4 * padded];
         int i = 0;
         for (; i + 4 <= len; i += 4) {
             int q0 = qOff + i * stride;
@@ -567,14 +623,6 @@ final class VectorKernels extends TiledKernels {
             weightedValuesTail(scores, 0, v, vOff, stride, len, d, headSize, out, oi);
         }
     }
-
-    private static final class AttentionScratch {
-        float[] keysT = new float[0];
-        float[] scores = new float[0];
-    }
-
-    private static final ThreadLocal<AttentionScratch> ATTENTION_SCRATCH =
-            ThreadLocal.withInitial(AttentionScratch::new);
 
     /** The head dimensions {@code [from, headSize)} that do not fill a vector. */
     private static void weightedValuesTail(float[] scores, int sOff, float[] v, int vOff, int stride, int len,

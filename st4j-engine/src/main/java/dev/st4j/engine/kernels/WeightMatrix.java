@@ -14,6 +14,16 @@ public interface WeightMatrix {
     /** Copies rows {@code [first, first + count)} into {@code dst[off..]} as floats, row-major. */
     void readRows(int first, int count, float[] dst, int off);
 
+    /** Bytes of heap this matrix holds packed for a kernel ({@link Kernels#prepare}); 0 for a view. */
+    default long packedBytes() {
+        return 0;
+    }
+
+    /** Bytes per value as stored: 4 for F32, 2 for F16 and BF16. */
+    default int storedBytes() {
+        return Float.BYTES;
+    }
+
     /**
      * The rows of {@code parts} one after another (same column count): several linear layers that read the same
      * input, run as one matmul.
@@ -27,7 +37,8 @@ public interface WeightMatrix {
             }
             starts[i + 1] = starts[i] + parts[i].rows();
         }
-        return of(starts[parts.length], columns, (first, count, dst, off) -> {
+        int stored = java.util.Arrays.stream(parts).mapToInt(WeightMatrix::storedBytes).max().orElseThrow();
+        return of(starts[parts.length], columns, stored, (first, count, dst, off) -> {
             for (int p = 0; p < parts.length && count > 0; p++) {
                 if (first < starts[p + 1]) {
                     int n = Math.min(count, starts[p + 1] - first);
@@ -45,7 +56,7 @@ public interface WeightMatrix {
         if ((long) rows * columns != data.length) {
             throw new IllegalArgumentException("data has " + data.length + " floats, not " + rows + "x" + columns);
         }
-        return of(rows, columns, (first, count, dst, off) -> {
+        return of(rows, columns, Float.BYTES, (first, count, dst, off) -> {
             System.arraycopy(data, first * columns, dst, off, count * columns);
         });
     }
@@ -58,7 +69,7 @@ public interface WeightMatrix {
         }
         int rows = Math.toIntExact(shape[0]);
         int columns = Math.toIntExact(shape[1]);
-        return of(rows, columns, (first, count, dst, off) -> {
+        return of(rows, columns, t.dtype().bytes(), (first, count, dst, off) -> {
             t.read((long) first * columns, count * columns, dst, off);
         });
     }
@@ -69,8 +80,13 @@ public interface WeightMatrix {
         void read(int first, int count, float[] dst, int off);
     }
 
-    private static WeightMatrix of(int rows, int columns, RowReader reader) {
+    private static WeightMatrix of(int rows, int columns, int storedBytes, RowReader reader) {
         return new WeightMatrix() {
+            @Override
+            public int storedBytes() {
+                return storedBytes;
+            }
+
             @Override
             public int rows() {
                 return rows;

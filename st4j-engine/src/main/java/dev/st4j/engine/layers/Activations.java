@@ -1,13 +1,15 @@
 package dev.st4j.engine.layers;
 
 /**
- * The activations of one forward pass, kept per calling thread so consecutive batches reuse them instead of
- * allocating (and zeroing) ~12 MB each time. Every step overwrites the part it uses, so stale contents are harmless;
- * batches above {@link #MAX_REUSED_TOKENS} get fresh ones so a rare huge batch is not retained.
+ * The activations of one forward pass, pooled by the model's {@link PostLnEncoder} (one per concurrent caller, and
+ * released with the model, where a thread-local would outlive it in every caller's thread) so consecutive batches
+ * reuse them instead of allocating (and zeroing) ~12 MB each time. Every step overwrites the part it uses, so stale
+ * contents are harmless; buffers of batches above {@link #MAX_REUSED_TOKENS} are not pooled, so a rare huge batch
+ * is not retained.
  */
 public final class Activations {
     static final int MAX_REUSED_TOKENS = 4096;
-    private static final ThreadLocal<Activations> PER_THREAD = ThreadLocal.withInitial(Activations::new);
+    private int tokens;
 
     float[] x = new float[0];
     float[] qkv = new float[0];
@@ -17,14 +19,21 @@ public final class Activations {
 
     private Activations() {}
 
-    static Activations reserve(int tokens, int hidden, int intermediate) {
-        Activations a = tokens <= MAX_REUSED_TOKENS ? PER_THREAD.get() : new Activations();
+    /** {@code reused} (or new buffers when null) grown to hold {@code tokens}. */
+    static Activations reserve(Activations reused, int tokens, int hidden, int intermediate) {
+        Activations a = reused != null ? reused : new Activations();
+        a.tokens = Math.max(a.tokens, tokens);
         a.x = grow(a.x, tokens * hidden);
         a.qkv = grow(a.qkv, tokens * 3 * hidden);
         a.context = grow(a.context, tokens * hidden);
         a.y = grow(a.y, tokens * hidden);
         a.inner = grow(a.inner, tokens * intermediate);
         return a;
+    }
+
+    /** Whether these buffers are small enough to keep for later batches. */
+    boolean reusable() {
+        return tokens <= MAX_REUSED_TOKENS;
     }
 
     /** The packed hidden states, {@code [tokens, hidden]}: the embeddings go in, the last hidden state comes out. */

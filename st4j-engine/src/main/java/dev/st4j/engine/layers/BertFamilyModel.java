@@ -36,8 +36,17 @@ public final class BertFamilyModel implements EncoderModel {
     public float[] forward(TokenBatch batch, Parallel parallel) {
         PackedBatch packed = PackedBatch.of(batch, embeddings.vocab());
         Activations a = encoder.activations(packed);
-        embeddings.embed(batch, packed, a.x(), parallel);
-        encoder.forward(a, packed, parallel);
-        return packed.unpack(a.x(), encoder.hiddenSize());
+        try {
+            embeddings.embed(batch, packed, a.x(), parallel);
+            encoder.forward(a, packed, parallel);
+            return packed.unpack(a.x(), encoder.hiddenSize());
+        } finally {
+            encoder.release(a);
+        }
+    }
+
+    @Override
+    public long packedWeightBytes() {
+        return encoder.packedWeightBytes();
     }
 }

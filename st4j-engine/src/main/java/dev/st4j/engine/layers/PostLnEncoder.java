@@ -22,6 +22,7 @@ public final class PostLnEncoder {
     private final int intermediate;
     private final float eps;
     private final ScoreBias[] headBias;
+    private final java.util.Queue<Activations> pool = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
     /**
      * @param headBias one additive score term per head, shared by all layers (MPNet's relative-position bias), or
@@ -33,7 +34,7 @@ public final class PostLnEncoder {
             throw new IllegalArgumentException(headBias.length + " head biases for " + heads + " heads");
         }
         this.kernels = kernels;
-        this.layers = List.copyOf(layers);
+        this.layers = layers.stream().map(l -> prepared(kernels, l)).toList();
         this.hidden = hidden;
         this.heads = heads;
         this.headSize = hidden / heads;
@@ -46,9 +47,32 @@ public final class PostLnEncoder {
         return hidden;
     }
 
-    /** Buffers for one forward pass of {@code packed} through this stack; {@link Activations#x()} is its input. */
+    /** The layer with its matrices in the kernels' own layout, packed once here instead of in every matmul. */
+    private static EncoderLayer prepared(Kernels k, EncoderLayer l) {
+        return new EncoderLayer(k.prepare(l.qkv()), l.qkvBias(), k.prepare(l.attnOut()), l.attnOutBias(),
+                l.attnGamma(), l.attnBeta(), k.prepare(l.up()), l.upBias(), k.prepare(l.down()), l.downBias(),
+                l.outGamma(), l.outBeta());
+    }
+
+    /**
+     * Buffers for one forward pass of {@code packed} through this stack ({@link Activations#x()} is its input),
+     * from this stack's pool; hand them back with {@link #release}.
+     */
     public Activations activations(PackedBatch packed) {
-        return Activations.reserve(packed.tokens(), hidden, intermediate);
+        return Activations.reserve(pool.poll(), packed.tokens(), hidden, intermediate);
+    }
+
+    /** Returns buffers from {@link #activations} to the pool for later batches (unless they are huge). */
+    public void release(Activations a) {
+        if (a.reusable()) {
+            pool.offer(a);
+        }
+    }
+
+    /** Heap bytes of the weight matrices packed at load for the kernels. */
+    public long packedWeightBytes() {
+        return layers.stream().mapToLong(l -> l.qkv().packedBytes() + l.attnOut().packedBytes()
+                + l.up().packedBytes() + l.down().packedBytes()).sum();
     }
 
     /** Runs every layer over the packed hidden states {@code a.x()}, in place. */

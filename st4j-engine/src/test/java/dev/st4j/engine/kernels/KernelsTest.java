@@ -95,6 +95,58 @@ class KernelsTest {
 
     @ParameterizedTest
     @ValueSource(ints = {1, 7, 383, 385})
+    void weightsPackedAtLoadGiveTheSameBitsAsPackingPerCall(int size) {
+        Random r = new Random(size + 5L);
+        int rows = 31;
+        int out = size + 9;
+        float[] x = random(r, rows * size, 1);
+        float[] w = random(r, out * size, 0.1);
+        float[] bias = random(r, out, 1);
+        for (Kernels k : new Kernels[] {SCALAR, VECTOR}) {
+            WeightMatrix view = WeightMatrix.of(w, out, size);
+            WeightMatrix packed = k.prepare(view);
+            int cb = ((TiledKernels) k).tile().columns();
+            assertEquals((long) (out + cb - 1) / cb * cb * size * Float.BYTES, packed.packedBytes(),
+                    k.describe() + " packs the whole matrix once, padded to whole column blocks");
+            assertEquals(0, view.packedBytes());
+            WeightMatrix sixteenBit = new WeightMatrix() {
+                public int rows() {
+                    return out;
+                }
+
+                public int columns() {
+                    return size;
+                }
+
+                public void readRows(int first, int count, float[] dst, int off) {
+                    view.readRows(first, count, dst, off);
+                }
+
+                public int storedBytes() {
+                    return 2;
+                }
+            };
+            assertTrue(k.prepare(sixteenBit) == sixteenBit, "16-bit weights stay mapped");
+            float[] back = new float[out * size];
+            packed.readRows(0, out, back, 0);
+            org.junit.jupiter.api.Assertions.assertArrayEquals(w, back, "packing keeps every weight");
+            for (boolean gelu : new boolean[] {false, true}) {
+                float[] a = new float[rows * out];
+                float[] b = new float[rows * out];
+                if (gelu) {
+                    k.matmulGelu(PARALLEL, x, rows, view, bias, a);
+                    k.matmulGelu(PARALLEL, x, rows, packed, bias, b);
+                } else {
+                    k.matmul(PARALLEL, x, rows, view, bias, a);
+                    k.matmul(PARALLEL, x, rows, packed, bias, b);
+                }
+                org.junit.jupiter.api.Assertions.assertArrayEquals(a, b, k.describe() + " gelu=" + gelu);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 7, 383, 385})
     void dotAxpySoftmaxLayerNormAndGeluAgree(int n) {
         Random r = new Random(n * 31L);
         float[] a = random(r, n + 3, 1);

@@ -1,8 +1,12 @@
 package dev.st4j.engine.kernels;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -65,5 +69,47 @@ class ParallelTest {
         } finally {
             callers.shutdown();
         }
+    }
+
+    static List<Thread> workersOf(String prefix) {
+        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith(prefix)).toList();
+    }
+
+    @Test
+    void idleWorkersParkWithoutPollingAndCloseEndsThem() throws InterruptedException {
+        Parallel p = new Parallel(3);
+        p.forEach(100, i -> { });
+        String prefix = poolPrefix();
+        List<Thread> workers = workersOf(prefix);
+        assertEquals(2, workers.size(), prefix);
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        for (Thread w : workers) {
+            // Parked without a timeout: WAITING, not TIMED_WAITING (which a polling park would show).
+            while (w.getState() != Thread.State.WAITING) {
+                Thread.sleep(5);
+            }
+        }
+        long[] waits = workers.stream().mapToLong(w -> mx.getThreadInfo(w.threadId()).getWaitedCount()).toArray();
+        Thread.sleep(300);
+        long[] later = workers.stream().mapToLong(w -> mx.getThreadInfo(w.threadId()).getWaitedCount()).toArray();
+        // A worker polling every millisecond would have parked again some 300 times by now.
+        assertArrayEquals(waits, later, "idle workers woke up");
+
+        AtomicIntegerArray seen = new AtomicIntegerArray(50);
+        p.forEach(50, seen::incrementAndGet);
+        assertEquals(50, java.util.stream.IntStream.range(0, 50).map(seen::get).sum(), "parked workers wake");
+        p.close();
+        assertEquals(List.of(), workersOf(prefix), "no engine thread remains after close");
+        AtomicIntegerArray after = new AtomicIntegerArray(5);
+        p.forEach(5, after::incrementAndGet);
+        assertEquals(5, java.util.stream.IntStream.range(0, 5).map(after::get).sum(), "runs on the caller");
+    }
+
+    /** The name prefix of the pool created last (pools are numbered in creation order). */
+    private static String poolPrefix() {
+        int newest = workersOf(Parallel.THREAD_PREFIX).stream()
+                .mapToInt(t -> Integer.parseInt(t.getName().substring(Parallel.THREAD_PREFIX.length()).split("-")[0]))
+                .max().orElseThrow();
+        return Parallel.THREAD_PREFIX + newest + "-";
     }
 }
