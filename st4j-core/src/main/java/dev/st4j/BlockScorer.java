@@ -10,9 +10,10 @@ import java.util.stream.IntStream;
  * keeps only its own top-k. The result does not depend on the block sizes (ties are broken by id, not by order).
  */
 final class BlockScorer {
-    /** About this many scores per block: 4 MB of floats, small enough for every core to hold one. */
-    private static final int SCORES_PER_BLOCK = 1 << 20;
+    /** Queries per block: each corpus row is read once per block of queries. */
     private static final int QUERIES_PER_BLOCK = 32;
+    /** Bytes of corpus per tile: small enough to stay in a core's L2 cache while the block's queries pass over it. */
+    private static final int TILE_BYTES = 256 * 1024;
 
     private BlockScorer() {}
 
@@ -24,7 +25,7 @@ final class BlockScorer {
             boolean preferLowerId) {
         int nq = queries.rows();
         int qBlock = Math.max(1, Math.min(nq, QUERIES_PER_BLOCK));
-        int tile = Math.max(256, SCORES_PER_BLOCK / qBlock);
+        int tile = Math.max(16, TILE_BYTES / (4 * Math.max(1, corpus.cols())));
         List<int[]> blocks = new ArrayList<>();
         for (int q0 = 0; q0 < nq; q0 += qBlock) {
             for (int c0 = from; c0 < to; c0 += tile) {

@@ -35,8 +35,9 @@ final class EncodeRequests {
                     + plan.input().typeName());
         }
         if (f.sentenceDim() != declared) {
-            throw new ModelFormatException(null, "the modules declare " + declared + "-wide embeddings but produced "
-                    + f.sentenceDim() + "-wide ones; a module config states a wrong dimension");
+            throw new St4jException("the modules " + plan.modules().stream().map(Module::typeName).toList()
+                    + " declare " + declared + "-wide embeddings but produced " + f.sentenceDim()
+                    + "-wide ones; a module config states a wrong dimension");
         }
     }
 

@@ -49,8 +49,7 @@ final class ModelWriter {
                 Path folder = dir.resolve(path);
                 Files.createDirectories(folder);
                 m.save(folder);
-                String type = ModuleRegistry.resolve("sentence_transformers.models." + m.typeName(),
-                        "module " + i, dir).savedTypeName();
+                String type = ModuleRegistry.savedTypeName(m.typeName());
                 modules.addObject().put("idx", i).put("name", pipeline.names().get(i)).put("path", path)
                         .put("type", type);
             }

@@ -129,7 +129,6 @@ public final class SentenceTransformer implements AutoCloseable {
         prompts.put("query", "");
         prompts.put("document", "");
         Pipeline pipeline = Pipeline.of(modules);
-        pipeline.plan(null);
         return new SentenceTransformer(null, pipeline, Collections.unmodifiableMap(prompts), null, null, null,
                 ModelCard.Source.NONE);
     }
@@ -164,7 +163,7 @@ public final class SentenceTransformer implements AutoCloseable {
                 : useSaved ? config.truncateDim() : null;
 
         Pipeline pipeline = Pipeline.load(folder, config, options.backend(),
-                new BackendOptions(options.threads(), options.onnxFileName()));
+                new BackendOptions(options.threads(), options.onnxFileName(), options.tokenizer()));
         return new SentenceTransformer(dir.toAbsolutePath(), pipeline, Collections.unmodifiableMap(prompts),
                 defaultPrompt, similarity, truncate, ModelCard.Source.read(folder.root()));
     }
@@ -270,7 +269,7 @@ public final class SentenceTransformer implements AutoCloseable {
     }
 
     public float[] encodeQuery(String text, EncodeOptions options) {
-        return encode(text, withTaskPrompt(options, "query", "query"));
+        return encode(text, queryOptions(options));
     }
 
     public FloatMatrix encodeQuery(List<String> texts) {
@@ -278,7 +277,7 @@ public final class SentenceTransformer implements AutoCloseable {
     }
 
     public FloatMatrix encodeQuery(List<String> texts, EncodeOptions options) {
-        return encode(texts, withTaskPrompt(options, "query", "query"));
+        return encode(texts, queryOptions(options));
     }
 
     /**
@@ -290,7 +289,7 @@ public final class SentenceTransformer implements AutoCloseable {
     }
 
     public float[] encodeDocument(String text, EncodeOptions options) {
-        return encode(text, withTaskPrompt(options, "document", "document", "passage", "corpus"));
+        return encode(text, documentOptions(options));
     }
 
     public FloatMatrix encodeDocument(List<String> texts) {
@@ -298,7 +297,7 @@ public final class SentenceTransformer implements AutoCloseable {
     }
 
     public FloatMatrix encodeDocument(List<String> texts, EncodeOptions options) {
-        return encode(texts, withTaskPrompt(options, "document", "document", "passage", "corpus"));
+        return encode(texts, documentOptions(options));
     }
 
     /**
@@ -407,6 +406,19 @@ public final class SentenceTransformer implements AutoCloseable {
             throw new IllegalArgumentException("function must not be null");
         }
         this.similarityFunction = function;
+    }
+
+    // ---------------------------------------------------------------- evaluation
+
+    /** Runs {@code evaluator} on this model, as Python's {@code model.evaluate(evaluator)}: metrics by Python's names. */
+    public Map<String, Double> evaluate(dev.st4j.eval.Evaluator evaluator) {
+        return evaluator.evaluate(this);
+    }
+
+    /** Runs {@code evaluator} and, if it writes CSV, appends its results to the CSV file in {@code outputFolder}. */
+    public Map<String, Double> evaluate(dev.st4j.eval.Evaluator evaluator, Path outputFolder)
+            throws java.io.IOException {
+        return evaluator.evaluate(this, outputFolder);
     }
 
     // ---------------------------------------------------------------- properties
@@ -653,6 +665,22 @@ public final class SentenceTransformer implements AutoCloseable {
             return p.getOrDefault(def, "");
         }
         return "";
+    }
+
+    /**
+     * The options {@code encodeQuery} encodes with: task {@code "query"}, and prompt name {@code "query"} when the
+     * options name no prompt (for {@link #encodeTokens}, {@link #encodeQuantized} ... as queries).
+     */
+    public EncodeOptions queryOptions(EncodeOptions options) {
+        return withTaskPrompt(options, "query", "query");
+    }
+
+    /**
+     * The options {@code encodeDocument} encodes with: task {@code "document"}, and the first of the prompt names
+     * {@code "document"}, {@code "passage"}, {@code "corpus"} the model has when the options name no prompt.
+     */
+    public EncodeOptions documentOptions(EncodeOptions options) {
+        return withTaskPrompt(options, "document", "document", "passage", "corpus");
     }
 
     /** encode_query / encode_document: the task, and the first of {@code names} the model has as prompt name. */

@@ -218,6 +218,30 @@ class ModelContractTest {
         assertTrue(e.getMessage().contains("closed"), e.getMessage());
     }
 
+    @Test
+    void closingWhileAnotherThreadEncodesFailsThatCallAndFreesNothingUnderIt() throws Exception {
+        SentenceTransformer m = SentenceTransformer.load(pooled("race", Map.of(), "mean"));
+        java.util.concurrent.CountDownLatch entered = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        FakeBackend.pauseNext = new java.util.concurrent.CountDownLatch[] {entered, release};
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            var encode = pool.submit(() -> m.encode(List.of("a b", "c"), EncodeOptions.builder().batchSize(1).build()));
+            assertTrue(entered.await(10, java.util.concurrent.TimeUnit.SECONDS));
+            var close = pool.submit(m::close);
+            Thread.sleep(100); // let close() start: it must wait for the running call
+            assertFalse(close.isDone(), "close waits while a batch runs");
+            release.countDown();
+            var e = assertThrows(java.util.concurrent.ExecutionException.class, encode::get);
+            assertTrue(e.getCause() instanceof IllegalStateException
+                    && e.getCause().getMessage().contains("closed"), String.valueOf(e.getCause()));
+            close.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        } finally {
+            FakeBackend.pauseNext = null;
+            pool.shutdownNow();
+        }
+    }
+
     // ---------------------------------------------------------------- bad configs
 
     @Test

@@ -79,6 +79,20 @@ class RouterTest {
     }
 
     @Test
+    void withoutADefaultRouteACallWithoutATaskIsAnError() throws IOException {
+        Path root = routerModel("sentence_transformers.models.Router", Map.of(), null);
+        ObjectNode cfg = (ObjectNode) JSON.readTree(root.resolve("router_config.json").toFile());
+        ((ObjectNode) cfg.get("parameters")).put("allow_empty_key", false);
+        TestModels.writeJson(root.resolve("router_config.json"), cfg);
+        try (SentenceTransformer m = SentenceTransformer.load(root)) {
+            assertArrayEquals(DOCUMENT, m.encodeDocument("a b"), 1e-6f);
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> m.encode("a b"));
+            assertTrue(e.getMessage().startsWith("Could not determine route for task=None, modality='text'. "
+                    + "Available routes: task='query' and task='document'"), e.getMessage());
+        }
+    }
+
+    @Test
     void routeMappingsWinOverRouteNamesInSpecOrder() {
         try (SentenceTransformer m = SentenceTransformer.load(routerModel("sentence_transformers.models.Router",
                 Map.of("('query', None)", "document", "(None, None)", "query"), "document"))) {

@@ -2,8 +2,8 @@ package dev.st4j.cli;
 
 import dev.st4j.EncodeOptions;
 import dev.st4j.FloatMatrix;
+import dev.st4j.OutputValue;
 import dev.st4j.Precision;
-import dev.st4j.Quantization;
 import dev.st4j.QuantizedEmbeddings;
 import dev.st4j.SentenceTransformer;
 import java.io.BufferedWriter;
@@ -32,24 +32,18 @@ final class EncodeCommand implements Callable<Integer> {
     @Mixin
     ModelOptions modelOptions;
 
-    @Option(names = "--batch-size", paramLabel = "N", defaultValue = "32", description = "Texts per batch (default 32).")
-    int batchSize;
-
-    @Option(names = "--normalize", description = "L2-normalize the embeddings.")
-    boolean normalize;
-
-    @Option(names = "--prompt", paramLabel = "TEXT", description = "Text prepended to every input.")
-    String prompt;
-
-    @Option(names = "--prompt-name", paramLabel = "NAME", description = "One of the model's prompts, e.g. query.")
-    String promptName;
-
-    @Option(names = "--truncate-dim", paramLabel = "N", description = "Keep only the first N dimensions.")
-    Integer truncateDim;
+    @Mixin
+    EncodeFlags flags;
 
     @Option(names = "--precision", paramLabel = "float32|int8|uint8|binary|ubinary", defaultValue = "float32",
             description = "Quantize the embeddings (ranges from this call's embeddings, as Python's encode does).")
     String precision;
+
+    @Option(names = "--output-value", paramLabel = "sentence_embedding|token_embeddings",
+            defaultValue = "sentence_embedding",
+            description = "sentence_embedding (default), or token_embeddings: one [tokens, hidden] matrix per text "
+                    + "(json or jsonl, one text per line).")
+    String outputValue;
 
     @Option(names = {"-o", "--output"}, paramLabel = "FILE",
             description = "Write to FILE (written whole or not at all) instead of standard output.")
@@ -67,22 +61,43 @@ final class EncodeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        List<String> inputs = Inputs.texts(texts);
+        List<String> inputs = Inputs.texts(texts, flags.replaceInvalidUtf8);
         Format fmt = format != null ? format
                 : output != null && output.toString().endsWith(".npy") ? Format.npy : Format.json;
-        EncodeOptions options = EncodeOptions.builder().batchSize(batchSize).normalizeEmbeddings(normalize)
-                .prompt(prompt).promptName(promptName).truncateDim(truncateDim).build();
         Precision p = Precision.fromName(precision);
-        FloatMatrix embeddings;
-        try (SentenceTransformer model = modelOptions.load()) {
-            embeddings = model.encode(inputs, options);
+        boolean tokens = OutputValue.fromName(outputValue) == OutputValue.TOKEN_EMBEDDINGS;
+        if (!tokens && OutputValue.fromName(outputValue) != OutputValue.SENTENCE_EMBEDDING) {
+            throw new IllegalArgumentException("--output-value must be sentence_embedding or token_embeddings");
         }
-        QuantizedEmbeddings quantized = p == Precision.FLOAT32 ? null : Quantization.quantize(embeddings, p);
-        TextWriter text = w -> {
-            if (quantized == null) {
-                writeText(embeddings.rows(), embeddings.cols(), (r, c) -> Float.toString(embeddings.get(r, c)), fmt, w);
+        if (tokens && (fmt == Format.npy || p != Precision.FLOAT32)) {
+            throw new IllegalArgumentException("--output-value token_embeddings writes one matrix per text: use "
+                    + "--format json or jsonl, and no --precision");
+        }
+        FloatMatrix embeddings = null;
+        QuantizedEmbeddings quantized = null;
+        List<FloatMatrix> perText = null;
+        try (SentenceTransformer model = modelOptions.load()) {
+            EncodeOptions options = flags.resolve(model, flags.options().build());
+            if (tokens) {
+                perText = model.encodeTokens(inputs, options);
+            } else if (p == Precision.FLOAT32) {
+                embeddings = model.encode(inputs, options);
             } else {
-                writeText(quantized.rows(), quantized.cols(), (r, c) -> Integer.toString(quantized.get(r, c)), fmt, w);
+                quantized = model.encodeQuantized(inputs, options.toBuilder().precision(p).build());
+            }
+        }
+        if (tokens) {
+            List<FloatMatrix> matrices = perText;
+            writeText(output, fmt, w -> writeTokenMatrices(matrices, fmt, w));
+            return 0;
+        }
+        FloatMatrix floats = embeddings;
+        QuantizedEmbeddings bytes = quantized;
+        TextWriter text = w -> {
+            if (bytes == null) {
+                writeText(floats.rows(), floats.cols(), (r, c) -> Float.toString(floats.get(r, c)), fmt, w);
+            } else {
+                writeText(bytes.rows(), bytes.cols(), (r, c) -> Integer.toString(bytes.get(r, c)), fmt, w);
             }
         };
         StreamWriter writer = stream -> {
@@ -90,10 +105,10 @@ final class EncodeCommand implements Callable<Integer> {
                 Writer w = new BufferedWriter(new OutputStreamWriter(stream, StandardCharsets.UTF_8));
                 text.write(w);
                 w.flush();
-            } else if (quantized == null) {
-                NpyWriter.write(embeddings, stream);
+            } else if (bytes == null) {
+                NpyWriter.write(floats, stream);
             } else {
-                NpyWriter.write(quantized, stream);
+                NpyWriter.write(bytes, stream);
             }
         };
         if (output == null) {
@@ -109,6 +124,50 @@ final class EncodeCommand implements Callable<Integer> {
         }
         writeAtomically(output, writer);
         return 0;
+    }
+
+    /** Text output to standard output, or to {@code file} atomically. */
+    private void writeText(Path file, Format fmt, TextWriter text) throws IOException {
+        if (file == null) {
+            Writer out = spec.commandLine().getOut();
+            text.write(out);
+            out.flush();
+            return;
+        }
+        writeAtomically(file, stream -> {
+            Writer w = new BufferedWriter(new OutputStreamWriter(stream, StandardCharsets.UTF_8));
+            text.write(w);
+            w.flush();
+        });
+    }
+
+    /** One {@code [tokens][hidden]} array per text: a JSON list of them, or one per line (jsonl). */
+    static void writeTokenMatrices(List<FloatMatrix> matrices, Format fmt, Writer out) throws IOException {
+        if (fmt == Format.json) {
+            out.write("[");
+        }
+        for (int i = 0; i < matrices.size(); i++) {
+            if (fmt == Format.json && i > 0) {
+                out.write(",\n ");
+            }
+            FloatMatrix m = matrices.get(i);
+            out.write("[");
+            for (int r = 0; r < m.rows(); r++) {
+                out.write(r > 0 ? ", [" : "[");
+                for (int c = 0; c < m.cols(); c++) {
+                    out.write(c > 0 ? ", " : "");
+                    out.write(Float.toString(m.get(r, c)));
+                }
+                out.write("]");
+            }
+            out.write("]");
+            if (fmt == Format.jsonl) {
+                out.write("\n");
+            }
+        }
+        if (fmt == Format.json) {
+            out.write("]\n");
+        }
     }
 
     interface TextWriter {

@@ -1,8 +1,15 @@
 package dev.st4j.cli;
 
+import dev.st4j.Fix;
 import dev.st4j.LoadOptions;
 import dev.st4j.SentenceTransformer;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import picocli.CommandLine.Option;
 
 /** The options every command that loads a model shares. */
@@ -14,7 +21,8 @@ final class ModelOptions {
     String model;
 
     @Option(names = "--backend", paramLabel = "java|onnx",
-            description = "Inference backend (default: java for safetensors weights, else onnx).")
+            description = "Inference backend (default: java when the engine runs the architecture and the model has "
+                    + "safetensors weights, else onnx when it has an ONNX export).")
     String backend;
 
     @Option(names = "--onnx-file", paramLabel = "FILE",
@@ -41,13 +49,69 @@ final class ModelOptions {
     @Option(names = "--offline", description = "Use only local folders, embedded models and the hub cache.")
     boolean offline;
 
+    @Option(names = "--token", paramLabel = "TOKEN", arity = "0..1", interactive = true, echo = false,
+            description = "Hub access token for private models (default: HF_TOKEN, else the hf auth login file). "
+                    + "Without a value it is asked for without echo; it is never printed.")
+    String token;
+
+    @Option(names = "--prompts-file", paramLabel = "FILE",
+            description = "JSON object of prompt name to prompt text, merged over the model's prompts.")
+    Path promptsFile;
+
+    @Option(names = "--default-prompt-name", paramLabel = "NAME",
+            description = "Prompt applied when a call names none (one of the model's prompts).")
+    String defaultPromptName;
+
+    /** A fix said with this command line's flags instead of the library's builder methods. */
+    static String asFlag(Fix fix) {
+        return switch (fix.kind()) {
+            case BACKEND -> "run with --backend " + fix.value();
+            case ONNX_FILE -> "run with --onnx-file " + fix.value();
+            case DEPENDENCY, ACTION -> fix.forLibrary();
+        };
+    }
+
+    /** What names the model for a cache key: the name and every option that changes its embeddings. */
+    String describe() {
+        return model + " revision=" + revision + " backend=" + backend + " onnx-file=" + onnxFile
+                + " max-seq-length=" + maxSeqLength + " default-prompt-name=" + defaultPromptName
+                + " prompts=" + (promptsFile == null ? null : readPrompts(promptsFile));
+    }
+
     SentenceTransformer load() {
-        SentenceTransformer model = SentenceTransformer.load(this.model, LoadOptions.builder()
+        LoadOptions.Builder b = LoadOptions.builder()
                 .backend(backend).onnxFileName(onnxFile).threads(threads).revision(revision)
-                .cacheFolder(cacheFolder).localFilesOnly(offline).build());
+                .cacheFolder(cacheFolder).localFilesOnly(offline).token(token).defaultPromptName(defaultPromptName);
+        if (promptsFile != null) {
+            b.prompts(readPrompts(promptsFile));
+        }
+        SentenceTransformer model = SentenceTransformer.load(this.model, b.build());
         if (maxSeqLength != null) {
             model.setMaxSeqLength(maxSeqLength);
         }
         return model;
+    }
+
+    /** A JSON object of strings, as Python's {@code prompts=} dict. */
+    static Map<String, String> readPrompts(Path file) {
+        JsonNode node;
+        try {
+            node = new ObjectMapper().readTree(Files.readString(file));
+        } catch (IOException e) {
+            throw new IllegalArgumentException("--prompts-file " + file + " cannot be read as JSON: " + e.getMessage());
+        }
+        if (node == null || !node.isObject()) {
+            throw new IllegalArgumentException("--prompts-file " + file
+                    + " must hold a JSON object of prompt name to text, e.g. {\"query\": \"query: \"}");
+        }
+        Map<String, String> prompts = new LinkedHashMap<>();
+        for (var e : node.properties()) {
+            if (!e.getValue().isTextual()) {
+                throw new IllegalArgumentException("--prompts-file " + file + ": prompt '" + e.getKey()
+                        + "' must be a string");
+            }
+            prompts.put(e.getKey(), e.getValue().asText());
+        }
+        return prompts;
     }
 }

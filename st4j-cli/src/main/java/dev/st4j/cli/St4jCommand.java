@@ -12,6 +12,11 @@ import picocli.CommandLine.Command;
         version = "st4j 0.1.0",
         description = "Sentence Transformers for Java: encode texts and compare them, offline.",
         subcommands = {EncodeCommand.class, SimilarityCommand.class, InfoCommand.class, DownloadCommand.class,
+            SaveCommand.class,
+            SearchCommand.class,
+            MineCommand.class,
+            ClusterCommand.class,
+            EvaluateCommand.class,
             CommandLine.HelpCommand.class})
 public final class St4jCommand implements Runnable {
 
@@ -34,7 +39,8 @@ public final class St4jCommand implements Runnable {
         cli.setErr(err);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             if (e instanceof St4jException || e instanceof IllegalArgumentException) {
-                commandLine.getErr().println("st4j: " + e.getMessage());
+                String message = e instanceof St4jException st4j ? st4j.message(ModelOptions::asFlag) : e.getMessage();
+                commandLine.getErr().println("st4j: " + message);
                 return e instanceof IllegalArgumentException ? 2 : 1;
             }
             throw e;

@@ -30,7 +30,7 @@ public final class Dense implements Module {
      * Config keys: {@code in_features}, {@code out_features}, {@code bias}, {@code activation_function},
      * {@code use_residual}, and (v5.4+) {@code module_input_name} / {@code module_output_name}.
      */
-    public static final ModuleType TYPE = new ModuleType("Dense",
+    static final ModuleType TYPE = new ModuleType("Dense",
             List.of("config.json", SafetensorsFile.FILE_NAME), List.of(), c -> load(c.dir()));
 
     /** Activations by their torch class name. */

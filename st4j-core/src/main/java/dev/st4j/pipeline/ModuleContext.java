@@ -15,7 +15,7 @@ import java.nio.file.Path;
  * @param backendOptions threads and ONNX file name
  * @param inputDimension output width of the previous module, or -1
  */
-public record ModuleContext(ModelFolder model, Path dir, Path declaredIn, String backend,
+record ModuleContext(ModelFolder model, Path dir, Path declaredIn, String backend,
         BackendOptions backendOptions, int inputDimension) {
 
     /** The same model and backend, for a sub-module in {@code subDir} after a module of width {@code dim}. */

@@ -52,7 +52,7 @@ public final class ModuleRegistry {
     }
 
     /** The module type for a {@code modules.json} type string, if st4j knows it. */
-    public static Optional<ModuleType> find(String typeRef) {
+    static Optional<ModuleType> find(String typeRef) {
         if (typeRef == null || !typeRef.startsWith("sentence_transformers.")) {
             return Optional.empty();
         }
@@ -69,7 +69,7 @@ public final class ModuleRegistry {
      * The module type for a type string, or a typed error: custom code is refused (st4j never runs code from a
      * model folder), known-but-unsupported modules are named, anything else is a format error.
      */
-    public static ModuleType resolve(String typeRef, String where, Path declaredIn) {
+    static ModuleType resolve(String typeRef, String where, Path declaredIn) {
         if (typeRef == null || !typeRef.startsWith("sentence_transformers.")) {
             throw new UnsupportedModelException(declaredIn + ": " + where + " has type '" + typeRef
                     + "', which is custom code shipped with the model. st4j never runs code from a model folder "
@@ -99,6 +99,14 @@ public final class ModuleRegistry {
         return t == null ? List.of() : t.requiredFiles();
     }
 
+    /**
+     * The type string st4j writes to {@code modules.json} for a module of class {@code className}: the old path,
+     * which every Python version imports.
+     */
+    public static String savedTypeName(String className) {
+        return resolve("sentence_transformers.models." + className, className, null).savedTypeName();
+    }
+
     /** Files a module of class {@code className} reads when they exist, relative to its folder. */
     public static List<String> optionalFiles(String className) {
         ModuleType t = TYPES.get(className);
@@ -106,7 +114,7 @@ public final class ModuleRegistry {
     }
 
     /** Loads the module a type string names, from the folder in {@code context}. */
-    public static Module load(String typeRef, String where, ModuleContext context) {
+    static Module load(String typeRef, String where, ModuleContext context) {
         return resolve(typeRef, where, context.declaredIn()).loader().load(context);
     }
 }

@@ -11,11 +11,11 @@ import java.util.List;
  * @param optionalFiles files it reads when they exist
  * @param loader builds the module from its folder
  */
-public record ModuleType(String className, List<String> requiredFiles, List<String> optionalFiles, Loader loader) {
+record ModuleType(String className, List<String> requiredFiles, List<String> optionalFiles, Loader loader) {
 
     /** Builds a module from its folder. */
     @FunctionalInterface
-    public interface Loader {
+    interface Loader {
         Module load(ModuleContext context);
     }
 

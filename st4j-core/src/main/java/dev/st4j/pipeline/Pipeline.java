@@ -21,13 +21,18 @@ public final class Pipeline implements AutoCloseable {
     private final List<Module> modules;
     private final List<String> names;
     private final boolean hasModulesJson;
-    private final Plan defaultPlan;
 
     private Pipeline(List<Module> modules, List<String> names, boolean hasModulesJson) {
         this.modules = List.copyOf(modules);
         this.names = List.copyOf(names);
         this.hasModulesJson = hasModulesJson;
-        this.defaultPlan = plan(null);
+        // A Router without a default route answers only calls with a task; check the first route's layout instead.
+        List<InputModule> inputs = inputs();
+        if (inputs.isEmpty() || !(modules.get(0) instanceof InputModule || modules.get(0) instanceof Router)) {
+            throw new UnsupportedModelException("the model's first module is a " + modules.get(0).typeName()
+                    + "; st4j needs an input module first (Transformer, StaticEmbedding, WordEmbeddings, or a "
+                    + "Router of them)");
+        }
     }
 
     /** A pipeline of modules built in code (Python's {@code SentenceTransformer(modules=[...])}). */
@@ -133,9 +138,13 @@ public final class Pipeline implements AutoCloseable {
         }
     }
 
-    /** The input module of calls without a task. */
+    /** The input module of calls without a task (a Router's default route, else its first route). */
     public InputModule input() {
-        return defaultPlan.input();
+        try {
+            return plan(null).input();
+        } catch (IllegalArgumentException noDefaultRoute) {
+            return inputs().get(0);
+        }
     }
 
     /** Every input module, across every route (a max sequence length applies to them all). */
@@ -176,19 +185,27 @@ public final class Pipeline implements AutoCloseable {
         return hasModulesJson;
     }
 
-    /** The width of the final sentence embedding of calls without a task. */
+    /**
+     * The width of the final sentence embedding, as Python's {@code get_embedding_dimension}: the last module that
+     * reports one (a Router reports its first route's).
+     */
     public int embeddingDimension() {
-        return defaultPlan.embeddingDimension();
+        for (int i = modules.size() - 1; i >= 0; i--) {
+            if (modules.get(i).outputDimension() > 0) {
+                return modules.get(i).outputDimension();
+            }
+        }
+        return -1;
     }
 
-    /** Runs every module of the default plan on a batch. */
+    /** Runs every module of the plan of calls without a task on a batch. */
     public Features forward(TokenBatch batch, int promptLength) {
-        return defaultPlan.forward(batch, promptLength);
+        return plan(null).forward(batch, promptLength);
     }
 
-    /** Runs only the input module of the default plan. */
+    /** Runs only the input module of the plan of calls without a task. */
     public Features forwardTokens(TokenBatch batch, int promptLength) {
-        return defaultPlan.forwardTokens(batch, promptLength);
+        return plan(null).forwardTokens(batch, promptLength);
     }
 
     @Override

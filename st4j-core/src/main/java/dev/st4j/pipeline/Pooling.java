@@ -22,7 +22,7 @@ public final class Pooling implements Module {
      * Config keys: {@code embedding_dimension} (legacy {@code word_embedding_dimension}), {@code pooling_mode}
      * (legacy: the {@code pooling_mode_*} booleans), {@code include_prompt}.
      */
-    public static final ModuleType TYPE = new ModuleType("Pooling", List.of("config.json"), List.of(),
+    static final ModuleType TYPE = new ModuleType("Pooling", List.of("config.json"), List.of(),
             c -> load(c.dir(), c.inputDimension()));
 
     /** The pooling modes, with the names {@code pooling_mode} uses. */

@@ -29,7 +29,7 @@ public final class Router implements Module {
     /** The modality of text inputs, the only kind st4j encodes. */
     static final String TEXT = "text";
 
-    public static final ModuleType TYPE = new ModuleType("Router", List.of(),
+    static final ModuleType TYPE = new ModuleType("Router", List.of(),
             List.of(CONFIG_FILE, "config.json"), Router::load);
 
     /** A {@code route_mappings} key: task and modality, either may be null (any). */
@@ -229,8 +229,7 @@ public final class Router implements Module {
                 Module m = modules.get(i);
                 String id = route.getKey() + "_" + i + "_" + m.typeName();
                 ids.add(id);
-                types.put(id, ModuleRegistry.resolve("sentence_transformers.models." + m.typeName(), id, dir)
-                        .savedTypeName());
+                types.put(id, ModuleRegistry.savedTypeName(m.typeName()));
                 Path sub = dir.resolve(id);
                 java.nio.file.Files.createDirectories(sub);
                 m.save(sub);

@@ -33,7 +33,7 @@ public final class Transformer implements InputModule {
     private static final Set<String> NOT_MINE = Set.of("modules.json", "config_sentence_transformers.json",
             "README.md", "pytorch_model.bin", "tf_model.h5", "flax_model.msgpack", "rust_model.ot");
 
-    public static final ModuleType TYPE = new ModuleType("Transformer",
+    static final ModuleType TYPE = new ModuleType("Transformer",
             List.of("config.json", "tokenizer.json"),
             Stream.concat(CONFIG_NAMES.stream(), Stream.of("tokenizer_config.json", "special_tokens_map.json"))
                     .toList(),
@@ -65,10 +65,10 @@ public final class Transformer implements InputModule {
         JsonNode hfConfig = ModelFolder.readJsonObject(configFile);
         boolean lower = stConfig != null && stConfig.path("do_lower_case").asBoolean(false);
         int maxLength = effectiveMaxLength(folder, stConfig, hfConfig);
-        TextTokenizer tokenizer = TextTokenizer.load(folder, lower, maxLength);
+        TextTokenizer tokenizer = TextTokenizer.load(folder, lower, maxLength, options.tokenizer());
         TransformerBackend backend;
         try {
-            backend = Backends.open(folder, backendName, options);
+            backend = Backends.open(folder, hfConfig, backendName, options);
         } catch (RuntimeException e) {
             tokenizer.close();
             throw e;

@@ -1,5 +1,6 @@
 package dev.st4j.testing;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.st4j.backend.BackendOptions;
 import dev.st4j.backend.BackendProvider;
@@ -9,6 +10,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Set;
 
 /**
  * A transformer stand-in for tests, so that token embeddings are known by hand: token id {@code t} becomes
@@ -19,6 +21,9 @@ import java.nio.file.Path;
 public final class FakeBackend implements TransformerBackend {
     public static final String WEIGHTS = "fake-weights";
     public static final float PADDING_VALUE = 1000f;
+
+    /** When set, the next forward pass counts down {@code entered} and waits for {@code release}. */
+    public static volatile java.util.concurrent.CountDownLatch[] pauseNext;
 
     private final int hidden;
     private volatile boolean closed;
@@ -40,6 +45,19 @@ public final class FakeBackend implements TransformerBackend {
     public float[] forward(TokenBatch batch) {
         if (closed) {
             throw new IllegalStateException("fake backend used after close");
+        }
+        java.util.concurrent.CountDownLatch[] pause = pauseNext;
+        if (pause != null) {
+            pauseNext = null;
+            pause[0].countDown();
+            try {
+                pause[1].await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (closed) {
+                throw new IllegalStateException("fake backend closed under a running forward pass");
+            }
         }
         int seq = batch.seqLength();
         float[] out = new float[batch.batchSize() * seq * hidden];
@@ -79,8 +97,13 @@ public final class FakeBackend implements TransformerBackend {
         }
 
         @Override
-        public boolean hasWeights(Path folder, BackendOptions options) {
-            return Files.isRegularFile(folder.resolve(WEIGHTS));
+        public Support supports(JsonNode config, BackendOptions options) {
+            return Support.YES;
+        }
+
+        @Override
+        public WeightFiles weightFiles(Set<String> files, BackendOptions options) {
+            return files.contains(WEIGHTS) ? WeightFiles.of(WEIGHTS) : WeightFiles.none("no " + WEIGHTS + " file");
         }
 
         @Override

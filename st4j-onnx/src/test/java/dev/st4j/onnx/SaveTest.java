@@ -56,6 +56,10 @@ class SaveTest {
         assertFalse(pooling.get("pooling_mode_cls_token").asBoolean());
         assertEquals(384, pooling.get("word_embedding_dimension").asInt());
         assertTrue(Files.isRegularFile(out.resolve("onnx/model.onnx")));
+        // Python's default (torch) backend needs safetensors weights: the embedded model's converted copy is saved
+        assertTrue(Files.isRegularFile(out.resolve("model.safetensors")));
+        String card = Files.readString(out.resolve("README.md"));
+        assertTrue(card.contains("library_name: sentence-transformers") && card.contains("384 dimensions"), card);
         assertTrue(Files.isDirectory(out.resolve("2_Normalize")));
         // Python writes module configs with an indent of 4 and modules.json with 2.
         assertTrue(Files.readString(out.resolve("1_Pooling/config.json")).contains("\n    \"word_embedding_dimension\": 384"));

@@ -98,6 +98,37 @@ class RotaryEndToEndTest {
         }
     }
 
+    /**
+     * A plain causal-LM folder as the hub holds Qwen3 LLMs (no modules.json, {@code Qwen3ForCausalLM},
+     * {@code model.}-prefixed weights, the output head tied to the embeddings and stored only as
+     * {@code lm_head.weight}): sentence-transformers' rule makes it Transformer + last-token Pooling.
+     */
+    @Test
+    void aPlainQwen3CausalLmFolderPoolsTheLastToken() throws IOException {
+        ReferenceFixture f = ReferenceFixture.load("qwen3");
+        ReferenceFixture.Variant v = f.variants().get(0);
+        Map<Long, String> special = Map.of(2L, "<|endoftext|>");
+        Path folder = transformerFolder(f, special, List.of(), List.of("<|endoftext|>"), "<|endoftext|>");
+        Path weights = ReferenceFixture.copy(dir, "qwen3", c -> {
+            c.putArray("architectures").add("Qwen3ForCausalLM");
+            c.put("tie_word_embeddings", true);
+        }, n -> n.equals("embed_tokens.weight") ? "lm_head.weight" : "model." + n, DType.F32);
+        Files.copy(weights.resolve("config.json"), folder.resolve("config.json"),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(weights.resolve("model.safetensors"), folder.resolve("model.safetensors"),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.delete(folder.resolve("sentence_bert_config.json"));
+        List<Row> rows = rows(v, special, List.of(), List.of(2L));
+        try (SentenceTransformer model = SentenceTransformer.load(folder,
+                LoadOptions.builder().backend("java").build())) {
+            FloatMatrix embeddings = model.encode(rows.stream().map(Row::text).toList());
+            for (int i = 0; i < rows.size(); i++) {
+                assertArrayEquals(v.recordedPooled("last_token_pooled", rows.get(i).b), embeddings.row(i), 1e-5f,
+                        "row " + rows.get(i).b);
+            }
+        }
+    }
+
     /** A recorded row as text: its words between the template's special tokens. */
     record Row(int b, List<String> words) {
         String text() {

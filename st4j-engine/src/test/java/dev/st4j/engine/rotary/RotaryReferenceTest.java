@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.st4j.engine.EncoderModel;
 import dev.st4j.engine.gemma3.Gemma3TextModel;
 import dev.st4j.engine.kernels.Kernels;
@@ -12,6 +13,12 @@ import dev.st4j.engine.kernels.Parallel;
 import dev.st4j.engine.modernbert.ModernBertModel;
 import dev.st4j.engine.qwen3.Qwen3Model;
 import dev.st4j.safetensors.SafetensorsFile;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -25,8 +32,24 @@ import org.junit.jupiter.params.provider.MethodSource;
 class RotaryReferenceTest {
     static final double TOLERANCE = 1e-5;
 
-    static Stream<Arguments> cases() {
-        return Stream.of("modernbert", "qwen3", "gemma3", "gemma3-causal")
+    /** Every fixture folder whose config names a rotary architecture, whatever it is called. */
+    static Stream<Arguments> cases() throws IOException {
+        Set<String> rotary = Set.of("modernbert", "qwen3", "gemma3_text");
+        List<String> names = new ArrayList<>();
+        try (Stream<Path> folders = Files.list(
+                ReferenceFixture.sharedData().resolve("reference-models"))) {
+            for (Path folder : folders.sorted().toList()) {
+                Path config = folder.resolve("config.json");
+                if (Files.isRegularFile(config) && Files.isRegularFile(
+                        folder.resolve("inputs_and_outputs.json")) && rotary.contains(
+                        new ObjectMapper().readTree(config.toFile())
+                                .path("model_type").asText())) {
+                    names.add(folder.getFileName().toString());
+                }
+            }
+        }
+        assertFalse(names.isEmpty(), "no rotary fixtures under reference-models/");
+        return names.stream()
                 .flatMap(name -> Stream.of(Arguments.of(name, "preferred"), Arguments.of(name, "scalar")));
     }
 
