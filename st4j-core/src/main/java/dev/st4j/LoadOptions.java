@@ -7,8 +7,9 @@ import java.util.Map;
 /**
  * How to load a model; every field is optional. Build with {@link #builder()}.
  *
- * @param backend {@code "onnx"} or {@code "java"}; null picks the Java engine when the folder has safetensors
- *     weights and the engine is on the class path, else ONNX Runtime
+ * @param backend the name of an installed backend ({@code "java"}, {@code "onnx"}); null picks the Java engine
+ *     when it runs the architecture and the folder has its weights, else ONNX Runtime when it has an ONNX export
+ *     (an unknown name fails at load, listing the installed backends)
  * @param onnxFileName ONNX file to load instead of {@code onnx/model.onnx} (Python's {@code file_name})
  * @param threads threads per forward pass; 0 means every core
  * @param truncateDim keep only the first dimensions of every embedding (Matryoshka); null keeps the model's setting
@@ -21,6 +22,9 @@ import java.util.Map;
  * @param token hub access token (else {@code HF_TOKEN}, else the {@code hf auth login} token file)
  * @param localFilesOnly never contact the hub: local folders, embedded models and the hub cache only (as does
  *     {@code HF_HUB_OFFLINE=1})
+ * @param tokenizer {@code "java"} (st4j's own tokenizer.json implementation, the default when null) or
+ *     {@code "djl"} (Hugging Face tokenizers through DJL, a native library: the fallback for files that use a
+ *     feature the Java tokenizer lacks)
  */
 public record LoadOptions(
         String backend,
@@ -33,7 +37,8 @@ public record LoadOptions(
         Path cacheFolder,
         String revision,
         String token,
-        boolean localFilesOnly) {
+        boolean localFilesOnly,
+        String tokenizer) {
 
     public LoadOptions {
         if (threads < 0) {
@@ -42,8 +47,12 @@ public record LoadOptions(
         if (truncateDim != null && truncateDim <= 0) {
             throw new IllegalArgumentException("truncateDim must be positive, got " + truncateDim);
         }
-        if (backend != null && !backend.equals("onnx") && !backend.equals("java")) {
-            throw new IllegalArgumentException("backend must be \"onnx\" or \"java\", got \"" + backend + "\"");
+        if (backend != null && backend.isBlank()) {
+            throw new IllegalArgumentException("backend must be a backend's name such as \"onnx\" or \"java\", "
+                    + "or null for the default choice");
+        }
+        if (tokenizer != null && !tokenizer.equals("java") && !tokenizer.equals("djl")) {
+            throw new IllegalArgumentException("tokenizer must be \"java\" or \"djl\", got \"" + tokenizer + "\"");
         }
         prompts = prompts == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(prompts));
     }
@@ -71,6 +80,7 @@ public record LoadOptions(
         b.revision = revision;
         b.token = token;
         b.localFilesOnly = localFilesOnly;
+        b.tokenizer = tokenizer;
         return b;
     }
 
@@ -87,8 +97,15 @@ public record LoadOptions(
         private String revision;
         private String token;
         private boolean localFilesOnly;
+        private String tokenizer;
 
         private Builder() {}
+
+        /** {@code "java"} (default) or {@code "djl"}: which tokenizer.json implementation runs. */
+        public Builder tokenizer(String tokenizer) {
+            this.tokenizer = tokenizer;
+            return this;
+        }
 
         public Builder backend(String backend) {
             this.backend = backend;
@@ -152,7 +169,7 @@ public record LoadOptions(
 
         public LoadOptions build() {
             return new LoadOptions(backend, onnxFileName, threads, truncateDim, similarityFunction, prompts,
-                    defaultPromptName, cacheFolder, revision, token, localFilesOnly);
+                    defaultPromptName, cacheFolder, revision, token, localFilesOnly, tokenizer);
         }
     }
 }

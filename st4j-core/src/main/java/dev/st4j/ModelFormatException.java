@@ -1,6 +1,7 @@
 package dev.st4j;
 
 import java.nio.file.Path;
+import java.util.List;
 
 /** A model folder holds a file that is missing, unreadable or not what sentence-transformers writes. */
 public class ModelFormatException extends St4jException {
@@ -13,6 +14,12 @@ public class ModelFormatException extends St4jException {
 
     public ModelFormatException(Path file, String problem, Throwable cause) {
         super(file + ": " + problem, cause);
+        this.file = file;
+    }
+
+    /** A file problem that {@code fixes} would get round (any one of them). */
+    public ModelFormatException(Path file, String problem, List<Fix> fixes) {
+        super(file + ": " + problem, fixes, null);
         this.file = file;
     }
 

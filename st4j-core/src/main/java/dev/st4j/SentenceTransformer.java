@@ -163,7 +163,7 @@ public final class SentenceTransformer implements AutoCloseable {
                 : useSaved ? config.truncateDim() : null;
 
         Pipeline pipeline = Pipeline.load(folder, config, options.backend(),
-                new BackendOptions(options.threads(), options.onnxFileName()));
+                new BackendOptions(options.threads(), options.onnxFileName(), options.tokenizer()));
         return new SentenceTransformer(dir.toAbsolutePath(), pipeline, Collections.unmodifiableMap(prompts),
                 defaultPrompt, similarity, truncate, ModelCard.Source.read(folder.root()));
     }

@@ -1,5 +1,6 @@
 package dev.st4j.cli;
 
+import dev.st4j.Fix;
 import dev.st4j.LoadOptions;
 import dev.st4j.SentenceTransformer;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -20,7 +21,8 @@ final class ModelOptions {
     String model;
 
     @Option(names = "--backend", paramLabel = "java|onnx",
-            description = "Inference backend (default: java for safetensors weights, else onnx).")
+            description = "Inference backend (default: java when the engine runs the architecture and the model has "
+                    + "safetensors weights, else onnx when it has an ONNX export).")
     String backend;
 
     @Option(names = "--onnx-file", paramLabel = "FILE",
@@ -59,6 +61,15 @@ final class ModelOptions {
     @Option(names = "--default-prompt-name", paramLabel = "NAME",
             description = "Prompt applied when a call names none (one of the model's prompts).")
     String defaultPromptName;
+
+    /** A fix said with this command line's flags instead of the library's builder methods. */
+    static String asFlag(Fix fix) {
+        return switch (fix.kind()) {
+            case BACKEND -> "run with --backend " + fix.value();
+            case ONNX_FILE -> "run with --onnx-file " + fix.value();
+            case DEPENDENCY, ACTION -> fix.forLibrary();
+        };
+    }
 
     /** What names the model for a cache key: the name and every option that changes its embeddings. */
     String describe() {

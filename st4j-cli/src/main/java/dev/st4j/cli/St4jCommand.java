@@ -39,7 +39,8 @@ public final class St4jCommand implements Runnable {
         cli.setErr(err);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             if (e instanceof St4jException || e instanceof IllegalArgumentException) {
-                commandLine.getErr().println("st4j: " + e.getMessage());
+                String message = e instanceof St4jException st4j ? st4j.message(ModelOptions::asFlag) : e.getMessage();
+                commandLine.getErr().println("st4j: " + message);
                 return e instanceof IllegalArgumentException ? 2 : 1;
             }
             throw e;

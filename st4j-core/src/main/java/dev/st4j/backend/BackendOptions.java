@@ -5,9 +5,16 @@ package dev.st4j.backend;
  *
  * @param threads threads for one forward pass; 0 means all available cores
  * @param onnxFileName the ONNX file to load (relative to the model folder, or a bare name looked up in the folder
- *     and in {@code onnx/}); null means {@code onnx/model.onnx}
+ *     and in {@code onnx/}); null means {@code model.onnx}, else {@code onnx/model.onnx}
+ * @param tokenizer {@code "java"} (st4j's tokenizer, the default when null) or {@code "djl"} (Hugging Face
+ *     tokenizers through DJL, a native library)
  */
-public record BackendOptions(int threads, String onnxFileName) {
+public record BackendOptions(int threads, String onnxFileName, String tokenizer) {
+
+    /** Options with the default tokenizer (st4j's Java implementation). */
+    public BackendOptions(int threads, String onnxFileName) {
+        this(threads, onnxFileName, null);
+    }
 
     public BackendOptions {
         if (threads < 0) {

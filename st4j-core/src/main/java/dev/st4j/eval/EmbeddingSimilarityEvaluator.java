@@ -61,7 +61,7 @@ public final class EmbeddingSimilarityEvaluator implements Evaluator {
         this.functions = List.copyOf(fns);
         this.name = b.name;
         this.writeCsv = b.writeCsv;
-        this.precision = b.precision == Precision.FLOAT32 ? null : b.precision;
+        this.precision = b.precision;
         this.truncateDim = b.truncateDim;
     }
 
@@ -128,8 +128,8 @@ public final class EmbeddingSimilarityEvaluator implements Evaluator {
 
     /** Quantizes as {@code encode(precision=...)} would, then widens to floats (binary: one 0/1 value per bit). */
     private FloatMatrix asScored(FloatMatrix embeddings) {
-        if (precision == null) {
-            return embeddings;
+        if (precision == null || precision == Precision.FLOAT32) {
+            return embeddings; // float32 still normalizes, as Python's normalize_embeddings=bool(precision)
         }
         QuantizedEmbeddings q = Quantization.quantize(embeddings, precision);
         boolean bits = precision == Precision.BINARY || precision == Precision.UBINARY;
@@ -214,7 +214,10 @@ public final class EmbeddingSimilarityEvaluator implements Evaluator {
             return this;
         }
 
-        /** Quantize the (normalized) embeddings first: int8, uint8, binary or ubinary (default none). */
+        /**
+         * Normalize the embeddings and quantize them to int8, uint8, binary or ubinary (float32: normalize only),
+         * as Python's {@code precision} (default none: neither).
+         */
         public Builder precision(Precision precision) {
             this.precision = precision;
             return this;

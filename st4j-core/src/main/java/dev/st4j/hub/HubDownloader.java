@@ -1,18 +1,21 @@
 package dev.st4j.hub;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.st4j.LoadOptions;
+import dev.st4j.UnsupportedModelException;
+import dev.st4j.backend.BackendOptions;
 import dev.st4j.backend.BackendProvider;
+import dev.st4j.model.ModelFolder;
 import dev.st4j.model.ModelNames;
 import dev.st4j.pipeline.Backends;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Predicate;
 import java.util.logging.Logger;
-import java.util.stream.Collectors;
 
 /**
  * Fetches a sentence-transformers model from the Hugging Face hub into the cache huggingface_hub uses, and
@@ -33,12 +36,20 @@ public final class HubDownloader {
     private static final String DEFAULT_REVISION = "main";
 
     private final HubSettings settings;
+    private final List<BackendProvider> backends;
 
+    /** A downloader that fetches the weights of the backends on the class path. */
     public HubDownloader(HubSettings settings) {
+        this(settings, Backends.available());
+    }
+
+    /** A downloader that chooses weights as if {@code backends} (in the default order) were installed. */
+    HubDownloader(HubSettings settings, List<BackendProvider> backends) {
         if (settings == null) {
             throw new IllegalArgumentException("settings must not be null");
         }
         this.settings = settings;
+        this.backends = List.copyOf(backends);
     }
 
     /**
@@ -63,8 +74,8 @@ public final class HubDownloader {
      *
      * @param repoId {@code organisation/name} (or a legacy bare id such as {@code bert-base-uncased})
      * @param revision branch, tag or 40-hex commit; null means {@code main}
-     * @param backend {@code "onnx"}, {@code "java"} or null (see {@link LoadOptions#backend()}); decides which
-     *     weights are fetched
+     * @param backend an installed backend's name or null (see {@link LoadOptions#backend()}); the backend chosen
+     *     for each Transformer folder decides which weights are fetched
      * @param onnxFileName the ONNX file wanted instead of {@code onnx/model.onnx}, or null
      * @throws dev.st4j.ModelNotFoundException the repository or revision does not exist
      * @throws HubAccessDeniedException the repository needs a token, or the token lacks access
@@ -74,13 +85,11 @@ public final class HubDownloader {
     public Path downloadModel(String repoId, String revision, String backend, String onnxFileName) {
         String rev = revision == null || revision.isBlank() ? DEFAULT_REVISION : revision;
         HubCache cache = new HubCache(settings.cacheRoot(), repoId);
-        Set<String> backends = Backends.available().stream().map(BackendProvider::name)
-                .collect(Collectors.toSet());
+        Want want = new Want(backend, new BackendOptions(0, onnxFileName));
         if (settings.offline()) {
-            return fromCache(cache, rev, backend, onnxFileName, backends, null);
+            return fromCache(cache, rev, want, null);
         }
-        if (HubCache.COMMIT.matcher(rev).matches()
-                && missingInCache(cache, rev, backend, onnxFileName, backends).isEmpty()) {
+        if (HubCache.COMMIT.matcher(rev).matches() && missingInCache(cache, rev, want).isEmpty()) {
             return cache.snapshotFolder(rev); // a commit never changes: nothing to ask the hub
         }
         try (HubClient client = new HubClient(settings)) {
@@ -92,17 +101,20 @@ public final class HubDownloader {
                     throw e;
                 }
                 // Unreachable hub: a complete snapshot from an earlier run is as good as Python's fallback.
-                return fromCache(cache, rev, backend, onnxFileName, backends, e);
+                return fromCache(cache, rev, want, e);
             }
-            return fetch(client, cache, rev, listing, backend, onnxFileName, backends);
+            return fetch(client, cache, rev, listing, want);
         } catch (IOException e) {
             throw new HubException("cannot write to the hub cache " + settings.cacheRoot() + ": " + e.getMessage()
                     + " (choose a writable folder with cacheFolder, SENTENCE_TRANSFORMERS_HOME or HF_HUB_CACHE)", e);
         }
     }
 
-    private Path fetch(HubClient client, HubCache cache, String rev, HubClient.RepoListing listing, String backend,
-            String onnxFileName, Set<String> backends) throws IOException {
+    /** The backend the caller named (or null) and the options that steer the weights' choice. */
+    private record Want(String backend, BackendOptions options) {}
+
+    private Path fetch(HubClient client, HubCache cache, String rev, HubClient.RepoListing listing, Want want)
+            throws IOException {
         String commit = listing.commit();
         if (!rev.equals(commit)) {
             cache.writeRef(rev, commit);
@@ -123,18 +135,23 @@ public final class HubDownloader {
             for (String f : ModelFiles.transformerConfigs(dir, files::contains)) {
                 fetcher.fetchIfPresent(f);
             }
-            ModelFiles.Weights weights = ModelFiles.chooseWeights(dir, files::contains, backend, onnxFileName,
-                    backends, cache.repoId());
-            for (String f : weights.files()) {
+            // config.json says the architecture, so the backends can tell whether they run it before any weights
+            // are fetched: a repository with both formats whose architecture the engine does not run brings its
+            // ONNX export, not unusable safetensors.
+            Backends.Choice choice = ModelFiles.chooseWeights(dir, files, config(cache, commit, dir), want.backend(),
+                    want.options(), backends, cache.repoId());
+            for (String f : choice.weightFiles()) {
                 fetcher.fetchIfPresent(f);
-            }
-            if (weights.sharded()) {
-                for (String shard : ModelFiles.shards(dir, cache.snapshotFile(commit, weights.files().get(0)))) {
-                    if (!files.contains(shard)) {
-                        throw new HubException(cache.repoId() + "@" + commit + ": " + weights.files().get(0)
-                                + " names the shard " + shard + ", which the repository does not have");
+                if (!cache.hasFile(commit, f)) {
+                    continue;
+                }
+                Path local = cache.snapshotFile(commit, f);
+                for (String named : ModelFiles.referencedFiles(dir, choice.provider(), f, local)) {
+                    if (!files.contains(named)) {
+                        throw new HubException(cache.repoId() + "@" + commit + ": " + f + " names the file " + named
+                                + ", which the repository does not have");
                     }
-                    fetcher.fetchIfPresent(shard);
+                    fetcher.fetchIfPresent(named);
                 }
             }
         }
@@ -175,12 +192,11 @@ public final class HubDownloader {
     }
 
     /** The snapshot of {@code rev} from the cache alone, or an error listing what is missing and how to get it. */
-    private Path fromCache(HubCache cache, String rev, String backend, String onnxFileName, Set<String> backends,
-            HubException networkFailure) {
+    private Path fromCache(HubCache cache, String rev, Want want, HubException networkFailure) {
         String commit = HubCache.COMMIT.matcher(rev).matches() ? rev : cache.readRef(rev).orElse(null);
         List<String> missing = commit == null ? List.of("refs/" + rev + " (the revision was never resolved online)",
                         "modules.json", "config.json", "tokenizer.json", "model weights")
-                : missingInCache(cache, commit, backend, onnxFileName, backends);
+                : missingInCache(cache, commit, want);
         if (missing.isEmpty()) {
             if (networkFailure != null) {
                 LOG.warning(() -> "the hub is unreachable (" + networkFailure.getMessage() + "); using the cached "
@@ -203,14 +219,14 @@ public final class HubDownloader {
     }
 
     /** What the snapshot of {@code commit} lacks for a loadable model; empty when it is complete. */
-    private static List<String> missingInCache(HubCache cache, String commit, String backend, String onnxFileName,
-            Set<String> backends) {
+    private List<String> missingInCache(HubCache cache, String commit, Want want) {
         if (!java.nio.file.Files.isDirectory(cache.snapshotFolder(commit))) {
             return List.of("snapshots/" + commit + " (nothing of this commit is cached)");
         }
         Predicate<String> has = p -> cache.hasFile(commit, p);
         List<String> missing = new ArrayList<>();
         Path modulesJson = has.test("modules.json") ? cache.snapshotFile(commit, "modules.json") : null;
+        Set<String> cached = Backends.listFiles(cache.snapshotFolder(commit));
         for (ModelFiles.ModuleDir dir : ModelFiles.modules(modulesJson)) {
             for (String f : ModelFiles.requiredFiles(dir)) {
                 if (!has.test(f)) {
@@ -218,21 +234,27 @@ public final class HubDownloader {
                 }
             }
             if (dir.isTransformer()) {
-                ModelFiles.Weights weights;
+                Backends.Choice choice;
                 try {
-                    weights = ModelFiles.chooseWeights(dir, has, backend, onnxFileName, backends, cache.repoId());
-                } catch (RuntimeException e) {
-                    missing.add(onnxFileName != null ? dir.file(onnxFileName)
-                            : dir.file(ModelFiles.SAFETENSORS) + " or " + dir.file("onnx/model.onnx"));
+                    choice = ModelFiles.chooseWeights(dir, cached, config(cache, commit, dir), want.backend(),
+                            want.options(), backends, cache.repoId());
+                } catch (UnsupportedModelException e) {
+                    missing.add("weights (" + e.problem() + ")");
                     continue;
                 }
-                if (weights.sharded()) {
-                    Set<String> shards = new LinkedHashSet<>(ModelFiles.shards(dir,
-                            cache.snapshotFile(commit, weights.files().get(0))));
-                    shards.stream().filter(has.negate()).forEach(missing::add);
+                for (String f : choice.weightFiles()) {
+                    ModelFiles.referencedFiles(dir, choice.provider(), f, cache.snapshotFile(commit, f)).stream()
+                            .filter(has.negate()).forEach(missing::add);
                 }
             }
         }
         return missing;
+    }
+
+    /** The cached {@code config.json} of a Transformer folder, or an empty object when the repository has none. */
+    private static JsonNode config(HubCache cache, String commit, ModelFiles.ModuleDir dir) {
+        String name = dir.file("config.json");
+        return cache.hasFile(commit, name) ? ModelFolder.readJsonObject(cache.snapshotFile(commit, name))
+                : JsonNodeFactory.instance.objectNode();
     }
 }

@@ -1,21 +1,25 @@
 package dev.st4j.hub;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.st4j.UnsupportedModelException;
-import dev.st4j.model.ModelFolder;
+import dev.st4j.backend.BackendOptions;
+import dev.st4j.backend.BackendProvider;
 import dev.st4j.model.ModuleSpec;
+import dev.st4j.pipeline.Backends;
 import dev.st4j.pipeline.ModuleRegistry;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Predicate;
+import java.util.stream.Collectors;
 import java.util.regex.Pattern;
 
 /**
  * Which repository files a sentence-transformers model needs, so st4j fetches those and nothing else (no
- * {@code pytorch_model.bin}, no TensorFlow or Flax weights, no ONNX variants nobody asked for).
+ * {@code pytorch_model.bin}, no TensorFlow or Flax weights, no ONNX variants nobody asked for). Weights are the
+ * backends' business: the one chosen for a Transformer folder names its files.
  */
 final class ModelFiles {
     /** Read before anything else: they say which modules, and so which folders, the model has. */
@@ -31,7 +35,6 @@ final class ModelFiles {
             "sentence_xlm-roberta_config.json", "sentence_xlnet_config.json");
 
     static final String SAFETENSORS = "model.safetensors";
-    static final String SAFETENSORS_INDEX = "model.safetensors.index.json";
 
     private ModelFiles() {}
 
@@ -45,14 +48,6 @@ final class ModelFiles {
             return path.isEmpty() ? name : path + "/" + name;
         }
     }
-
-    /**
-     * The weights chosen for a Transformer folder.
-     *
-     * @param files the files to fetch, in order (for sharded safetensors: the index; the shards come from it)
-     * @param sharded whether {@code files} is a safetensors index whose shards must follow
-     */
-    record Weights(List<String> files, boolean sharded) {}
 
     /** The modules listed in {@code modules.json}, or a lone root Transformer when there is none. */
     static List<ModuleDir> modules(Path modulesJson) {
@@ -141,77 +136,37 @@ final class ModelFiles {
     }
 
     /**
-     * Chooses the weights to fetch. {@code backend} {@code "onnx"} or {@code "java"} takes that format; with no
-     * backend named, safetensors when the pure-Java engine is on the class path, else ONNX when ONNX Runtime is,
-     * else whichever the repository has (safetensors first, which Python can also load).
+     * Which backend will run a Transformer folder of the repository, and so which weights to fetch: the backends are
+     * asked (see {@link Backends#choose}) with the folder's part of the repository listing. The chosen backend's
+     * files come back relative to the repository root.
+     *
+     * @param config the folder's {@code config.json}, already fetched (an empty object when there is none)
      */
-    static Weights chooseWeights(ModuleDir dir, Predicate<String> exists, String backend, String onnxFileName,
-            Set<String> availableBackends, String repoId) {
-        List<String> onnx = onnxFiles(dir, exists, onnxFileName);
-        List<String> safetensors = exists.test(dir.file(SAFETENSORS)) ? List.of(dir.file(SAFETENSORS))
-                : exists.test(dir.file(SAFETENSORS_INDEX)) ? List.of(dir.file(SAFETENSORS_INDEX)) : List.of();
-        Weights st = new Weights(safetensors, !safetensors.isEmpty() && safetensors.get(0).endsWith(SAFETENSORS_INDEX));
-        Weights ox = new Weights(onnx, false);
-        if ("onnx".equals(backend) || (backend == null && onnxFileName != null)) {
-            if (onnx.isEmpty()) {
-                throw new UnsupportedModelException(repoId + " has no " + (onnxFileName == null
-                        ? "onnx/model.onnx" : "ONNX file '" + onnxFileName + "'") + " in " + where(dir)
-                        + "; pick another onnxFileName, or load its safetensors with the Java engine");
-            }
-            return ox;
-        }
-        if ("java".equals(backend)) {
-            if (safetensors.isEmpty()) {
-                throw new UnsupportedModelException(repoId + " has no model.safetensors in " + where(dir)
-                        + " for the Java engine; use the ONNX backend if it has onnx/model.onnx");
-            }
-            return st;
-        }
-        if (availableBackends.contains("java") && !safetensors.isEmpty()) {
-            return st;
-        }
-        if (availableBackends.contains("onnx") && !onnx.isEmpty()) {
-            return ox;
-        }
-        if (!safetensors.isEmpty()) {
-            return st;
-        }
-        if (!onnx.isEmpty()) {
-            return ox;
-        }
-        throw new UnsupportedModelException(repoId + " has neither model.safetensors nor onnx/model.onnx in "
-                + where(dir) + "; st4j cannot run PyTorch .bin weights. Convert the model to safetensors, or "
-                + "export it to ONNX, and load that repository or folder instead.");
+    static Backends.Choice chooseWeights(ModuleDir dir, Set<String> repoFiles, JsonNode config, String backend,
+            BackendOptions options, List<BackendProvider> providers, String repoId) {
+        Backends.Choice choice = Backends.choose(providers, backend, config, filesOf(dir, repoFiles), options,
+                repoId + (dir.path().isEmpty() ? "" : " (folder " + dir.path() + ")"));
+        return new Backends.Choice(choice.provider(), choice.weightFiles().stream().map(dir::file).toList());
     }
 
-    /** The shard files a safetensors index names, relative to the repository root. */
-    static List<String> shards(ModuleDir dir, Path indexFile) {
-        JsonNode map = ModelFolder.readJsonObject(indexFile).path("weight_map");
-        Set<String> out = new LinkedHashSet<>();
-        map.forEach(v -> out.add(dir.file(HubCache.checkRelative(v.asText()))));
-        return List.copyOf(out);
+    /**
+     * The files a fetched weight file names (shards, external data), relative to the repository root; each one is
+     * checked to stay inside the repository.
+     */
+    static List<String> referencedFiles(ModuleDir dir, BackendProvider provider, String weightFile, Path localCopy) {
+        String inFolder = dir.path().isEmpty() ? weightFile : weightFile.substring(dir.path().length() + 1);
+        return provider.referencedFiles(inFolder, localCopy).stream()
+                .map(f -> HubCache.checkRelative(dir.file(f))).toList();
     }
 
-    /** The ONNX file as the ONNX backend looks it up, plus its external-data file when there is one. */
-    private static List<String> onnxFiles(ModuleDir dir, Predicate<String> exists, String onnxFileName) {
-        List<String> candidates = onnxFileName == null ? List.of("onnx/model.onnx", "model.onnx")
-                : List.of(onnxFileName, "onnx/" + onnxFileName);
-        for (String c : candidates) {
-            String f = dir.file(c);
-            if (exists.test(f)) {
-                List<String> out = new ArrayList<>(List.of(f));
-                for (String data : List.of(f + "_data", f + ".data")) {
-                    if (exists.test(data)) {
-                        out.add(data);
-                    }
-                }
-                return List.copyOf(out);
-            }
+    /** The repository files inside a module folder, relative to it. */
+    static Set<String> filesOf(ModuleDir dir, Set<String> repoFiles) {
+        if (dir.path().isEmpty()) {
+            return repoFiles;
         }
-        return List.of();
+        String prefix = dir.path() + "/";
+        return repoFiles.stream().filter(f -> f.startsWith(prefix)).map(f -> f.substring(prefix.length()))
+                .collect(Collectors.toCollection(TreeSet::new));
     }
 
-    private static String where(ModuleDir dir) {
-        return dir.path().isEmpty() ? "its root folder" : "folder " + dir.path();
-    }
 }

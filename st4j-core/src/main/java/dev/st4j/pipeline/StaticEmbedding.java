@@ -22,7 +22,7 @@ import java.util.Map;
 public final class StaticEmbedding implements InputModule {
     static final ModuleType TYPE = new ModuleType("StaticEmbedding",
             List.of("tokenizer.json", SafetensorsFile.FILE_NAME), List.of("tokenizer_config.json"),
-            c -> load(c.dir()));
+            c -> load(c.dir(), c.backendOptions().tokenizer()));
 
     private final Path folder;
     private final TextTokenizer tokenizer;
@@ -42,6 +42,11 @@ public final class StaticEmbedding implements InputModule {
 
     /** Reads {@code tokenizer.json} and the {@code embedding.weight} (or model2vec's {@code embeddings}) table. */
     public static StaticEmbedding load(Path folder) {
+        return load(folder, null);
+    }
+
+    /** As {@link #load(Path)}, with the tokenizer implementation named ({@code "java"}, {@code "djl"}, null). */
+    public static StaticEmbedding load(Path folder, String tokenizerImpl) {
         SafetensorsFile weights = SafetensorsFile.open(folder);
         Tensor table = weights.find("embedding.weight").or(() -> weights.find("embeddings"))
                 .orElseThrow(() -> new ModelFormatException(weights.source(),
@@ -50,7 +55,8 @@ public final class StaticEmbedding implements InputModule {
             throw new ModelFormatException(weights.source(), "'" + table.name() + "' has shape " + table.shapeString()
                     + ", expected [vocab, dim]");
         }
-        return new StaticEmbedding(folder, TextTokenizer.loadWithoutSpecialTokens(folder), weights.source(), table);
+        return new StaticEmbedding(folder, TextTokenizer.loadWithoutSpecialTokens(folder, tokenizerImpl),
+                weights.source(), table);
     }
 
     @Override

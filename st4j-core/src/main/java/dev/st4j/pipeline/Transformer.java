@@ -65,10 +65,10 @@ public final class Transformer implements InputModule {
         JsonNode hfConfig = ModelFolder.readJsonObject(configFile);
         boolean lower = stConfig != null && stConfig.path("do_lower_case").asBoolean(false);
         int maxLength = effectiveMaxLength(folder, stConfig, hfConfig);
-        TextTokenizer tokenizer = TextTokenizer.load(folder, lower, maxLength);
+        TextTokenizer tokenizer = TextTokenizer.load(folder, lower, maxLength, options.tokenizer());
         TransformerBackend backend;
         try {
-            backend = Backends.open(folder, backendName, options);
+            backend = Backends.open(folder, hfConfig, backendName, options);
         } catch (RuntimeException e) {
             tokenizer.close();
             throw e;

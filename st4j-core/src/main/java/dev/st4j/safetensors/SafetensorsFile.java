@@ -18,6 +18,7 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -109,7 +110,14 @@ public final class SafetensorsFile {
         return t;
     }
 
-    private static SafetensorsFile openSharded(Path index) {
+    /** The shard files a {@code model.safetensors.index.json} names, in first-use order, relative to its folder. */
+    public static List<String> shardNames(Path index) {
+        Set<String> out = new LinkedHashSet<>();
+        weightMap(index).forEach(v -> out.add(v.asText()));
+        return List.copyOf(out);
+    }
+
+    private static JsonNode weightMap(Path index) {
         JsonNode root;
         try {
             root = JSON.readTree(Files.readString(index));
@@ -120,6 +128,11 @@ public final class SafetensorsFile {
         if (map == null || !map.isObject()) {
             throw new ModelFormatException(index, "expected an object \"weight_map\" of tensor name -> shard file");
         }
+        return map;
+    }
+
+    private static SafetensorsFile openSharded(Path index) {
+        JsonNode map = weightMap(index);
         Path folder = index.toAbsolutePath().getParent();
         Map<String, Map<String, Tensor>> shards = new LinkedHashMap<>();
         Map<String, String> metadata = new LinkedHashMap<>();

@@ -6,8 +6,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.st4j.ModelFormatException;
+import dev.st4j.UnsupportedModelException;
 import dev.st4j.backend.TokenBatch;
 import dev.st4j.model.ModelFolder;
+import dev.st4j.tokenizers.Tokenizer;
+import dev.st4j.tokenizers.TokenizerFormatException;
+import dev.st4j.tokenizers.Truncation;
+import dev.st4j.tokenizers.UnpairedSurrogateException;
+import dev.st4j.tokenizers.UnsupportedFeatureException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -18,7 +24,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The model's {@code tokenizer.json} pipeline (through Hugging Face tokenizers, via DJL), configured the way
+ * The model's {@code tokenizer.json} pipeline (st4j's pure-Java implementation by default, or Hugging Face
+ * tokenizers through DJL when {@code "djl"} is asked for), configured the way
  * sentence-transformers uses it: the file's own truncation and padding blocks are ignored, inputs are cut at the
  * model's max sequence length (special tokens included) and padded to the longest text of each batch.
  */
@@ -42,11 +49,13 @@ public final class TextTokenizer implements AutoCloseable {
     /** tokenizer_config.json's {@code truncation_side == "left"}: long inputs lose their first tokens. */
     private final boolean truncateLeft;
     private final List<HuggingFaceTokenizer> retired = new java.util.ArrayList<>();
+    /** Exactly one of the two is set: the Java tokenizer (default) or DJL's. */
     private volatile HuggingFaceTokenizer tokenizer;
+    private volatile Tokenizer javaTokenizer;
     private volatile int maxLength;
 
     private TextTokenizer(String tokenizerJson, Path source, long padId, int maxLength, boolean addSpecialTokens,
-            boolean padLeft, boolean truncateLeft) {
+            boolean padLeft, boolean truncateLeft, String impl) {
         this.tokenizerJson = tokenizerJson;
         this.source = source;
         this.padId = padId;
@@ -54,7 +63,21 @@ public final class TextTokenizer implements AutoCloseable {
         this.padLeft = padLeft;
         this.truncateLeft = truncateLeft;
         this.maxLength = maxLength;
-        this.tokenizer = build(maxLength);
+        if ("djl".equals(impl)) {
+            this.tokenizer = build(maxLength);
+        } else {
+            this.javaTokenizer = buildJava(maxLength);
+        }
+    }
+
+    /** As {@link #load(Path, boolean, int, String)} with the default (Java) tokenizer. */
+    public static TextTokenizer load(Path folder, boolean lowerCase, int maxLength) {
+        return load(folder, lowerCase, maxLength, null);
+    }
+
+    /** As {@link #loadWithoutSpecialTokens(Path, String)} with the default (Java) tokenizer. */
+    public static TextTokenizer loadWithoutSpecialTokens(Path folder) {
+        return loadWithoutSpecialTokens(folder, null);
     }
 
     /**
@@ -64,8 +87,9 @@ public final class TextTokenizer implements AutoCloseable {
      * @param lowerCase add a lowercasing step in front of the normalizer unless it already lowercases (the
      *     {@code do_lower_case} of {@code sentence_bert_config.json})
      * @param maxLength longest token sequence, special tokens included, or {@link #UNLIMITED}
+     * @param impl {@code "java"} or null (st4j's tokenizer), or {@code "djl"} (Hugging Face tokenizers, native)
      */
-    public static TextTokenizer load(Path folder, boolean lowerCase, int maxLength) {
+    public static TextTokenizer load(Path folder, boolean lowerCase, int maxLength, String impl) {
         Path file = folder.resolve("tokenizer.json");
         if (!Files.isRegularFile(file)) {
             throw new ModelFormatException(file,
@@ -88,20 +112,21 @@ public final class TextTokenizer implements AutoCloseable {
         long padId = findPadId(folder, json);
         JsonNode cfg = ModelFolder.readJsonIfExists(folder.resolve("tokenizer_config.json")).orElse(null);
         return new TextTokenizer(json.toString(), file, padId, maxLength, true,
-                side(cfg, "padding_side", folder), side(cfg, "truncation_side", folder));
+                side(cfg, "padding_side", folder), side(cfg, "truncation_side", folder), impl);
     }
 
     /**
      * Loads {@code tokenizer.json} the way StaticEmbedding uses it: no special tokens, and the file's own
      * truncation block (if any) as the only length limit.
      */
-    public static TextTokenizer loadWithoutSpecialTokens(Path folder) {
+    public static TextTokenizer loadWithoutSpecialTokens(Path folder, String impl) {
         Path file = folder.resolve("tokenizer.json");
         JsonNode json = ModelFolder.readJsonObject(file);
         JsonNode truncation = json.get("truncation");
         int maxLength = truncation != null && truncation.path("max_length").canConvertToInt()
                 ? truncation.get("max_length").asInt() : UNLIMITED;
-        return new TextTokenizer(json.toString(), file, findPadId(folder, json), maxLength, false, false, false);
+        return new TextTokenizer(json.toString(), file, findPadId(folder, json), maxLength, false, false, false,
+                impl);
     }
 
     /** Whether {@code key} of tokenizer_config.json says {@code "left"} (absent or {@code "right"}: false). */
@@ -137,9 +162,13 @@ public final class TextTokenizer implements AutoCloseable {
         if (maxLength <= 0) {
             throw new IllegalArgumentException("max sequence length must be positive, got " + maxLength);
         }
-        // The old native tokenizer may still be in use by a concurrent encode: free it only on close().
-        retired.add(tokenizer);
-        tokenizer = build(maxLength);
+        if (javaTokenizer != null) {
+            javaTokenizer = buildJava(maxLength);
+        } else {
+            // The old native tokenizer may still be in use by a concurrent encode: free it only on close().
+            retired.add(tokenizer);
+            tokenizer = build(maxLength);
+        }
         this.maxLength = maxLength;
     }
 
@@ -147,6 +176,14 @@ public final class TextTokenizer implements AutoCloseable {
     public List<Encoded> encode(List<String> texts) {
         if (texts.isEmpty()) {
             return List.of();
+        }
+        Tokenizer j = javaTokenizer;
+        if (j != null) {
+            Encoded[] out = new Encoded[texts.size()];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = encoded(j, texts.get(i), null, i);
+            }
+            return List.of(out);
         }
         Encoding[] encodings = tokenizer.batchEncode(texts.toArray(String[]::new), addSpecialTokens, false);
         Encoded[] out = new Encoded[encodings.length];
@@ -167,7 +204,12 @@ public final class TextTokenizer implements AutoCloseable {
                     + "encode single texts, or set truncation_side to right in tokenizer_config.json");
         }
         Encoded[] out = new Encoded[first.size()];
+        Tokenizer j = javaTokenizer;
         for (int i = 0; i < out.length; i++) {
+            if (j != null) {
+                out[i] = encoded(j, first.get(i), second.get(i), i);
+                continue;
+            }
             Encoding e = tokenizer.encode(first.get(i), second.get(i), addSpecialTokens, false);
             out[i] = new Encoded(e.getIds(), e.getTypeIds(), e.getSpecialTokenMask(), e.getTokens());
         }
@@ -261,9 +303,50 @@ public final class TextTokenizer implements AutoCloseable {
 
     @Override
     public synchronized void close() {
-        tokenizer.close();
+        if (tokenizer != null) {
+            tokenizer.close();
+        }
         retired.forEach(HuggingFaceTokenizer::close);
         retired.clear();
+    }
+
+    /** One text (or pair) through the Java tokenizer; a bad surrogate names the text's index in this batch. */
+    private Encoded encoded(Tokenizer j, String text, String pair, int index) {
+        dev.st4j.tokenizers.Encoding e;
+        try {
+            e = j.encode(text, pair, addSpecialTokens);
+        } catch (UnpairedSurrogateException bad) {
+            String where = bad.textIndex() == 0 && pair != null && bad.position() < pair.length()
+                    && !isLoneSurrogateAt(text, bad.position()) ? pair : text;
+            throw new UnpairedSurrogateException(index, bad.position(), where.charAt(bad.position()));
+        }
+        return new Encoded(longs(e.ids()), longs(e.typeIds()), longs(e.specialTokensMask()), e.tokens());
+    }
+
+    private static boolean isLoneSurrogateAt(String s, int i) {
+        return i < s.length() && Character.isSurrogate(s.charAt(i));
+    }
+
+    /** The Java tokenizer, truncating on the side tokenizer_config.json names (it handles left truncation itself). */
+    private Tokenizer buildJava(int length) {
+        try {
+            Tokenizer t = Tokenizer.fromString(tokenizerJson).withPadding(null);
+            return t.withTruncation(length == UNLIMITED ? null
+                    : new Truncation(length, Truncation.Strategy.LONGEST_FIRST, 0, truncateLeft));
+        } catch (UnsupportedFeatureException e) {
+            throw new UnsupportedModelException(source + ": " + e.getMessage() + "; load it with "
+                    + "LoadOptions.builder().tokenizer(\"djl\") to use Hugging Face tokenizers (a native library)");
+        } catch (TokenizerFormatException e) {
+            throw new ModelFormatException(source, e.getMessage(), e);
+        }
+    }
+
+    private static long[] longs(int[] a) {
+        long[] out = new long[a.length];
+        for (int i = 0; i < a.length; i++) {
+            out[i] = a[i];
+        }
+        return out;
     }
 
     private HuggingFaceTokenizer build(int length) {

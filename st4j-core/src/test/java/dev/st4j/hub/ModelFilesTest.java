@@ -1,57 +1,16 @@
 package dev.st4j.hub;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-
-import dev.st4j.UnsupportedModelException;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-/** Which weights and module files a load fetches, given a repository's file list. */
+/**
+ * Which module files a load fetches, given a repository's file list (the weights are the backends' choice:
+ * {@code BackendChoiceTest} in st4j-engine, where both backends are installed).
+ */
 class ModelFilesTest {
     static final ModelFiles.ModuleDir ROOT = new ModelFiles.ModuleDir("", "Transformer");
-    static final Set<String> BOTH = Set.of("model.safetensors", "onnx/model.onnx", "onnx/model_qint8_avx512.onnx",
-            "pytorch_model.bin");
-
-    static List<String> weights(Set<String> repo, String backend, String onnxFile, Set<String> installed) {
-        return ModelFiles.chooseWeights(ROOT, repo::contains, backend, onnxFile, installed, "org/m").files();
-    }
-
-    @Test
-    void theInstalledBackendsDecideWhenNoneIsNamed() {
-        assertEquals(List.of("model.safetensors"), weights(BOTH, null, null, Set.of("java", "onnx")));
-        assertEquals(List.of("onnx/model.onnx"), weights(BOTH, null, null, Set.of("onnx")));
-        assertEquals(List.of("model.safetensors"), weights(BOTH, null, null, Set.of()));
-        assertEquals(List.of("onnx/model.onnx"), weights(Set.of("onnx/model.onnx"), null, null, Set.of("java")));
-    }
-
-    @Test
-    void aNamedBackendOrOnnxFileIsObeyed() {
-        assertEquals(List.of("onnx/model.onnx"), weights(BOTH, "onnx", null, Set.of("java", "onnx")));
-        assertEquals(List.of("model.safetensors"), weights(BOTH, "java", null, Set.of("onnx")));
-        assertEquals(List.of("onnx/model_qint8_avx512.onnx"),
-                weights(BOTH, null, "model_qint8_avx512.onnx", Set.of("java", "onnx")));
-        assertThrows(UnsupportedModelException.class, () -> weights(BOTH, "onnx", "model_O4.onnx", Set.of("onnx")));
-        assertThrows(UnsupportedModelException.class, () -> weights(Set.of("onnx/model.onnx"), "java", null, Set.of()));
-    }
-
-    @Test
-    void shardedSafetensorsStartFromTheIndexAndExternalOnnxDataComesAlong() {
-        ModelFiles.Weights sharded = ModelFiles.chooseWeights(ROOT, Set.of("model.safetensors.index.json")::contains,
-                "java", null, Set.of(), "org/m");
-        assertEquals(List.of("model.safetensors.index.json"), sharded.files());
-        assertEquals(true, sharded.sharded());
-        assertEquals(List.of("onnx/model.onnx", "onnx/model.onnx_data"),
-                weights(Set.of("onnx/model.onnx", "onnx/model.onnx_data"), "onnx", null, Set.of()));
-    }
-
-    @Test
-    void pytorchOnlyWeightsAreUnsupportedWithAHint() {
-        UnsupportedModelException e = assertThrows(UnsupportedModelException.class,
-                () -> weights(Set.of("pytorch_model.bin"), null, null, Set.of("onnx")));
-        assertEquals(true, e.getMessage().contains("safetensors"));
-    }
 
     @Test
     void aModuleFolderContributesItsOwnFilesButNotPickleWhenSafetensorsExist() {
@@ -77,6 +36,14 @@ class ModelFilesTest {
                 "pytorch_model.bin");
         assertEquals(List.of("tokenizer.json", "model.safetensors"),
                 ModelFiles.moduleFiles(new ModelFiles.ModuleDir("", "StaticEmbedding"), repo));
+    }
+
+    @Test
+    void aModuleFoldersFilesAreSeenRelativeToIt() {
+        Set<String> repo = Set.of("model.safetensors", "0_Transformer/config.json", "0_Transformer/onnx/model.onnx");
+        assertEquals(Set.of("config.json", "onnx/model.onnx"),
+                ModelFiles.filesOf(new ModelFiles.ModuleDir("0_Transformer", "Transformer"), repo));
+        assertEquals(repo, ModelFiles.filesOf(ROOT, repo));
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.st4j.testing;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.st4j.backend.BackendOptions;
 import dev.st4j.backend.BackendProvider;
@@ -9,6 +10,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Set;
 
 /**
  * A transformer stand-in for tests, so that token embeddings are known by hand: token id {@code t} becomes
@@ -95,8 +97,13 @@ public final class FakeBackend implements TransformerBackend {
         }
 
         @Override
-        public boolean hasWeights(Path folder, BackendOptions options) {
-            return Files.isRegularFile(folder.resolve(WEIGHTS));
+        public Support supports(JsonNode config, BackendOptions options) {
+            return Support.YES;
+        }
+
+        @Override
+        public WeightFiles weightFiles(Set<String> files, BackendOptions options) {
+            return files.contains(WEIGHTS) ? WeightFiles.of(WEIGHTS) : WeightFiles.none("no " + WEIGHTS + " file");
         }
 
         @Override

@@ -1,6 +1,7 @@
 package dev.st4j.engine;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.st4j.Fix;
 import dev.st4j.UnsupportedModelException;
 import dev.st4j.backend.BackendOptions;
 import dev.st4j.backend.BackendProvider;
@@ -15,11 +16,9 @@ import dev.st4j.engine.roberta.RobertaModel;
 import dev.st4j.engine.kernels.Kernels;
 import dev.st4j.model.ModelFolder;
 import dev.st4j.safetensors.SafetensorsFile;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.stream.Stream;
+import java.util.Set;
 
 /** Registers the pure-Java engine as the {@code "java"} backend: safetensors weights, no native code. */
 public final class JavaEngineProvider implements BackendProvider {
@@ -32,20 +31,44 @@ public final class JavaEngineProvider implements BackendProvider {
         return "java";
     }
 
+    /** Runs the architectures of {@link #SUPPORTED}; the loader of each refuses settings it does not implement. */
     @Override
-    public boolean hasWeights(Path folder, BackendOptions options) {
-        return SafetensorsFile.existsIn(folder);
+    public Support supports(JsonNode config, BackendOptions options) {
+        String type = config.path("model_type").asText("");
+        if (SUPPORTED.contains(type)) {
+            return Support.YES;
+        }
+        return Support.no("the Java engine does not run " + (type.isEmpty() ? "a config.json without model_type"
+                : "model_type '" + type + "'") + " (it runs " + SUPPORTED + ")");
+    }
+
+    /** {@code model.safetensors}, else a sharded checkpoint's index (its shards follow from it). */
+    @Override
+    public WeightFiles weightFiles(Set<String> files, BackendOptions options) {
+        for (String name : List.of(SafetensorsFile.FILE_NAME, SafetensorsFile.INDEX_NAME)) {
+            if (files.contains(name)) {
+                return WeightFiles.of(name);
+            }
+        }
+        return WeightFiles.none("the Java engine loads " + SafetensorsFile.FILE_NAME + " (or a sharded "
+                + SafetensorsFile.INDEX_NAME + "), which is not there", Fix.action("convert the checkpoint to "
+                + "safetensors (e.g. save_pretrained(..., safe_serialization=True) in Python)"));
+    }
+
+    @Override
+    public List<String> referencedFiles(String weightFile, Path localCopy) {
+        return weightFile.endsWith(SafetensorsFile.INDEX_NAME) ? SafetensorsFile.shardNames(localCopy) : List.of();
     }
 
     @Override
     public TransformerBackend open(Path folder, BackendOptions options) {
         Path configFile = folder.resolve("config.json");
         JsonNode config = ModelFolder.readJsonObject(configFile);
-        String type = config.path("model_type").asText("");
-        if (!SUPPORTED.contains(type)) {
-            throw new UnsupportedModelException(configFile + ": the Java engine does not run model_type '" + type
-                    + "' (it runs " + SUPPORTED + ")" + onnxHint(folder));
+        Support support = supports(config, options);
+        if (!support.runs()) {
+            throw new UnsupportedModelException(configFile + ": " + support.refusal());
         }
+        String type = config.path("model_type").asText("");
         Kernels kernels = Kernels.preferred();
         EncoderModel model = load(type, configFile, config, SafetensorsFile.open(folder), kernels);
         return new JavaBackend(model, kernels, options.effectiveThreads());
@@ -65,15 +88,5 @@ public final class JavaEngineProvider implements BackendProvider {
             case "gemma3_text" -> Gemma3TextModel.load(configFile, config, weights, kernels);
             default -> throw new IllegalArgumentException("the Java engine has no loader for model_type " + type);
         };
-    }
-
-    private static String onnxHint(Path folder) {
-        try (Stream<Path> files = Files.walk(folder, 2)) {
-            boolean hasOnnx = files.anyMatch(p -> p.toString().endsWith(".onnx"));
-            return hasOnnx ? "; the folder has an ONNX export, so load it with the ONNX backend: "
-                    + "LoadOptions.builder().backend(\"onnx\") (needs dev.st4j:st4j-onnx)" : "";
-        } catch (IOException e) {
-            return "";
-        }
     }
 }

@@ -17,6 +17,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -141,7 +142,7 @@ class JavaEngineErrorsTest {
         Files.createDirectories(dir.resolve("onnx"));
         Files.writeString(dir.resolve("onnx/model.onnx"), "not really");
         UnsupportedModelException e = assertThrows(UnsupportedModelException.class,
-                () -> provider.open(dir, options));
+                () -> dev.st4j.pipeline.Backends.open(dir, "java", options));
         assertTrue(e.getMessage().contains("'deberta-v2'") && e.getMessage().contains("[bert, roberta, ")
                 && e.getMessage().contains("backend(\"onnx\")"), e.getMessage());
     }
@@ -178,9 +179,10 @@ class JavaEngineErrorsTest {
 
     @Test
     void onlyFoldersWithSafetensorsHaveWeightsForIt() throws IOException {
-        assertFalse(provider.hasWeights(dir, options));
+        assertFalse(provider.weightFiles(dev.st4j.pipeline.Backends.listFiles(dir), options).found());
         folder(CONFIG, tinyBert(""));
-        assertTrue(provider.hasWeights(dir, options));
+        assertEquals(List.of("model.safetensors"),
+                provider.weightFiles(dev.st4j.pipeline.Backends.listFiles(dir), options).files());
         assertEquals("java", provider.name());
     }
 }

@@ -213,6 +213,20 @@ class ReferenceModelsTest {
                 }));
     }
 
+    @Test
+    void anMpnetWithFewerThanTransformersThirtyTwoBucketsIsRefusedByName() throws IOException {
+        Folder f = encoders().stream().filter(e -> e.modelType().equals("mpnet")).findFirst().orElseThrow();
+        String table = "encoder.relative_attention_bias.weight";
+        int heads = f.config().get("num_attention_heads").asInt();
+        Path folder = ReferenceModels.copy(f, dir.resolve("mpnet16"), c -> c.replaceFirst(
+                "\"relative_attention_num_buckets\"\\s*:\\s*\\d+", "\"relative_attention_num_buckets\": 16"),
+                n -> n.equals(table) ? null : n,
+                Map.of(table, new SafetensorsWriter.Entry(new long[] {16, heads}, new float[16 * heads])));
+        UnsupportedModelException e = assertThrows(UnsupportedModelException.class,
+                () -> new JavaEngineProvider().open(folder, new BackendOptions(1, null)));
+        assertTrue(e.getMessage().contains("relative_attention_num_buckets 16 is not supported"), e.getMessage());
+    }
+
     @TestFactory
     Stream<DynamicTest> aMisshapedTensorIsNamedWithBothShapes() {
         return encoders().stream().map(f -> dynamicTest(f.name(), () -> {

@@ -1,101 +1,99 @@
 package dev.st4j.onnx;
 
 import ai.onnxruntime.NodeInfo;
-import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OnnxValue;
-import ai.onnxruntime.OrtEnvironment;
-import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.TensorInfo;
-import dev.st4j.ModelFormatException;
-import dev.st4j.St4jException;
+import dev.st4j.Fix;
 import dev.st4j.UnsupportedModelException;
 import dev.st4j.backend.TokenBatch;
 import dev.st4j.backend.TransformerBackend;
-import java.nio.FloatBuffer;
-import java.nio.LongBuffer;
 import java.nio.file.Path;
-import java.util.HashMap;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
- * Runs a transformer exported to ONNX (Optimum's feature-extraction layout) with ONNX Runtime: one session, a
- * fixed number of intra-op threads, inputs limited to those the graph declares.
+ * Runs a transformer exported to ONNX with ONNX Runtime and hands back its token embeddings: {@code
+ * last_hidden_state} (Optimum's feature-extraction export), else {@code token_embeddings} (sentence-transformers'
+ * own export, whose {@code sentence_embedding} output st4j does not read: its Pooling, Dense and Normalize modules
+ * run after the Transformer as in Python), else the graph's only {@code [batch, sequence, hidden]} output.
  */
 final class OnnxBackend implements TransformerBackend {
-    private final OrtEnvironment env;
-    private final OrtSession session;
+    /** Token-level output names, most specific first. */
+    static final List<String> TOKEN_OUTPUTS = List.of("last_hidden_state", "token_embeddings");
+
+    private final OnnxGraph graph;
     private final String outputName;
     private final int hiddenSize;
     private final String description;
-    private final boolean wantsTokenTypes;
 
-    OnnxBackend(Path file, String displayName, int threads) {
-        this.env = OrtEnvironment.getEnvironment();
-        try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions()) {
-            opts.setIntraOpNumThreads(threads);
-            opts.setInterOpNumThreads(1);
-            opts.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
-            opts.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-            this.session = env.createSession(file.toString(), opts);
-        } catch (OrtException e) {
-            throw new ModelFormatException(file, "ONNX Runtime cannot load it: " + e.getMessage(), e);
-        }
+    /**
+     * @param configHiddenSize {@code hidden_size} of {@code config.json}, used when the graph leaves its width
+     *     symbolic; -1 when unknown
+     */
+    OnnxBackend(Path file, String displayName, int threads, int configHiddenSize) {
+        this.graph = new OnnxGraph(file, threads);
         try {
-            for (String input : session.getInputNames()) {
-                if (!input.equals("input_ids") && !input.equals("attention_mask") && !input.equals("token_type_ids")) {
-                    session.close();
-                    throw new UnsupportedModelException(file + " declares the input '" + input + "'; st4j feeds "
-                            + "input_ids, attention_mask and token_type_ids (a feature-extraction export)");
-                }
+            Map<String, NodeInfo> outputs = graph.outputs();
+            this.outputName = tokenOutput(file, outputs);
+            long width = ((TensorInfo) outputs.get(outputName).getInfo()).getShape()[2];
+            this.hiddenSize = width > 0 ? (int) width : configHiddenSize;
+            if (hiddenSize <= 0) {
+                throw new UnsupportedModelException(file + ": the width of '" + outputName + "' is symbolic and "
+                        + "config.json has no hidden_size");
             }
-            this.wantsTokenTypes = session.getInputNames().contains("token_type_ids");
-            String chosen = null;
-            int hidden = -1;
-            Map<String, NodeInfo> outputs = session.getOutputInfo();
-            for (Map.Entry<String, NodeInfo> e : outputs.entrySet()) {
-                if (e.getValue().getInfo() instanceof TensorInfo t && t.getShape().length == 3
-                        && (chosen == null || e.getKey().equals("last_hidden_state"))) {
-                    chosen = e.getKey();
-                    hidden = (int) t.getShape()[2];
-                }
-            }
-            if (chosen == null) {
-                session.close();
-                throw new UnsupportedModelException(file + " has no [batch, sequence, hidden] output; st4j needs "
-                        + "last_hidden_state (outputs: " + outputs.keySet() + ")");
-            }
-            this.outputName = chosen;
-            this.hiddenSize = hidden;
-        } catch (OrtException e) {
-            throw new ModelFormatException(file, "cannot read the graph's inputs and outputs: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            graph.close();
+            throw e;
         }
         this.description = "onnx (" + displayName + ", " + threads + " thread" + (threads == 1 ? "" : "s") + ")";
     }
 
+    static String tokenOutput(Path file, Map<String, NodeInfo> outputs) {
+        List<String> tokenLevel = new ArrayList<>();
+        outputs.forEach((name, info) -> {
+            if (info.getInfo() instanceof TensorInfo t && t.getShape().length == 3 && isFloat(t.type)) {
+                tokenLevel.add(name);
+            }
+        });
+        for (String preferred : TOKEN_OUTPUTS) {
+            if (tokenLevel.contains(preferred)) {
+                return preferred;
+            }
+        }
+        if (tokenLevel.size() == 1) {
+            return tokenLevel.get(0);
+        }
+        List<String> described = outputs.entrySet().stream().map(e -> e.getKey() + " " + shapeOf(e.getValue()))
+                .toList();
+        String what = tokenLevel.isEmpty()
+                ? (outputs.containsKey("logits") ? " (a classification or cross-encoder head)" : "")
+                        + "; a SentenceTransformer needs token embeddings [batch, sequence, hidden]"
+                : "; several are [batch, sequence, hidden], and none is named " + String.join(" or ", TOKEN_OUTPUTS);
+        throw new UnsupportedModelException(file + " has the outputs " + described + what,
+                List.of(Fix.action("export the Transformer with its token embeddings, e.g. `optimum-cli export "
+                        + "onnx --task feature-extraction`, whose output is last_hidden_state")));
+    }
+
+    private static boolean isFloat(OnnxJavaType type) {
+        return type == OnnxJavaType.FLOAT || type == OnnxJavaType.FLOAT16 || type == OnnxJavaType.BFLOAT16;
+    }
+
+    private static String shapeOf(NodeInfo info) {
+        return info.getInfo() instanceof TensorInfo t ? java.util.Arrays.toString(t.getShape()) : "(not a tensor)";
+    }
+
     @Override
     public float[] forward(TokenBatch batch) {
-        long[] shape = {batch.batchSize(), batch.seqLength()};
-        Map<String, OnnxTensor> inputs = new HashMap<>();
-        try {
-            inputs.put("input_ids", OnnxTensor.createTensor(env, LongBuffer.wrap(batch.inputIds()), shape));
-            inputs.put("attention_mask", OnnxTensor.createTensor(env, LongBuffer.wrap(batch.attentionMask()), shape));
-            if (wantsTokenTypes) {
-                inputs.put("token_type_ids", OnnxTensor.createTensor(env, LongBuffer.wrap(batch.tokenTypeIds()), shape));
-            }
-            try (OrtSession.Result result = session.run(inputs, java.util.Set.of(outputName))) {
-                OnnxValue value = result.get(outputName).orElseThrow();
-                FloatBuffer buffer = ((OnnxTensor) value).getFloatBuffer();
-                float[] out = new float[buffer.remaining()];
-                buffer.get(out);
-                return out;
-            }
-        } catch (OrtException e) {
-            throw new St4jException("ONNX Runtime failed on a batch of shape " + batch.batchSize() + "x"
-                    + batch.seqLength() + ": " + e.getMessage(), e);
-        } finally {
-            inputs.values().forEach(OnnxTensor::close);
+        float[] out = graph.run(batch, Set.of(outputName)).get(outputName);
+        long expected = (long) batch.batchSize() * batch.seqLength() * hiddenSize;
+        if (out.length != expected) {
+            throw new UnsupportedModelException("the ONNX output '" + outputName + "' has " + out.length
+                    + " values for a " + batch.batchSize() + "x" + batch.seqLength() + " batch, not " + expected
+                    + " (hidden size " + hiddenSize + ")");
         }
+        return out;
     }
 
     @Override
@@ -110,10 +108,6 @@ final class OnnxBackend implements TransformerBackend {
 
     @Override
     public void close() {
-        try {
-            session.close();
-        } catch (OrtException e) {
-            throw new St4jException("cannot close the ONNX session: " + e.getMessage(), e);
-        }
+        graph.close();
     }
 }

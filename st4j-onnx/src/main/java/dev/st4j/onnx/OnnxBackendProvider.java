@@ -1,19 +1,28 @@
 package dev.st4j.onnx;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.st4j.Fix;
 import dev.st4j.ModelFormatException;
 import dev.st4j.backend.BackendOptions;
 import dev.st4j.backend.BackendProvider;
 import dev.st4j.backend.TransformerBackend;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import dev.st4j.model.ModelFolder;
+import dev.st4j.pipeline.Backends;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
-import java.util.stream.Stream;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.logging.Logger;
 
-/** Registers ONNX Runtime as the {@code "onnx"} backend. */
+/**
+ * Registers ONNX Runtime as the {@code "onnx"} backend. It runs whatever architecture the export holds, so it
+ * answers "can you run this config.json" with yes; what it needs is an ONNX file (and the external data the graph
+ * names).
+ */
 public final class OnnxBackendProvider implements BackendProvider {
+    private static final Logger LOG = Logger.getLogger(OnnxBackendProvider.class.getName());
 
     @Override
     public String name() {
@@ -21,46 +30,60 @@ public final class OnnxBackendProvider implements BackendProvider {
     }
 
     @Override
-    public boolean hasWeights(Path folder, BackendOptions options) {
-        return findModelFile(folder, options.onnxFileName()).isPresent();
+    public Support supports(JsonNode config, BackendOptions options) {
+        return Support.YES;
+    }
+
+    @Override
+    public WeightFiles weightFiles(Set<String> files, BackendOptions options) {
+        return lookup(files, options, LOG::warning);
+    }
+
+    private static WeightFiles lookup(Set<String> files, BackendOptions options, Consumer<String> warn) {
+        String fileName = options.onnxFileName();
+        return OnnxFiles.find(files, fileName, warn).map(WeightFiles::of).orElseGet(() -> {
+            List<String> exports = OnnxFiles.exports(files, null);
+            String missing = (fileName == null ? "no ONNX export (" + OnnxFiles.DEFAULT_NAME + " or "
+                    + OnnxFiles.SUBFOLDER + "/" + OnnxFiles.DEFAULT_NAME + ")"
+                    : "no ONNX file '" + fileName + "'") + (exports.isEmpty() ? "" : " among " + exports);
+            List<Fix> fixes = new ArrayList<>(exports.stream().limit(4).map(Fix::onnxFile).toList());
+            if (exports.isEmpty()) {
+                fixes.add(Fix.action("export the model to ONNX (e.g. `optimum-cli export onnx --task "
+                        + "feature-extraction`) into " + OnnxFiles.SUBFOLDER + "/" + OnnxFiles.DEFAULT_NAME));
+            }
+            return new WeightFiles(List.of(), missing, fixes);
+        });
+    }
+
+    /** The external data files the graph names, beside it. */
+    @Override
+    public List<String> referencedFiles(String weightFile, Path localCopy) {
+        int slash = weightFile.lastIndexOf('/');
+        String dir = slash < 0 ? "" : weightFile.substring(0, slash + 1);
+        return OnnxExternalData.locations(localCopy).stream().map(l -> Path.of(dir + l).normalize().toString()
+                .replace('\\', '/')).toList();
     }
 
     @Override
     public TransformerBackend open(Path folder, BackendOptions options) {
-        Path file = findModelFile(folder, options.onnxFileName()).orElseThrow(() -> new ModelFormatException(
-                folder.resolve(options.onnxFileName() == null ? "onnx/model.onnx" : options.onnxFileName()),
-                "ONNX file is missing" + otherOnnxFiles(folder)));
-        return new OnnxBackend(file, folder.relativize(file).toString(), options.effectiveThreads());
-    }
-
-    /**
-     * As sentence-transformers looks it up: {@code fileName} as given (it may include a folder), else inside
-     * {@code onnx/}; without a name, {@code onnx/model.onnx}, then {@code model.onnx}.
-     */
-    static Optional<Path> findModelFile(Path folder, String fileName) {
-        List<String> candidates = fileName == null
-                ? List.of("onnx/model.onnx", "model.onnx")
-                : List.of(fileName, "onnx/" + fileName);
-        for (String c : candidates) {
-            Path p = folder.resolve(c).normalize();
-            if (p.startsWith(folder.normalize()) && Files.isRegularFile(p)) {
-                return Optional.of(p);
-            }
+        // The choice of backend has warned about several exports already.
+        WeightFiles weights = lookup(Backends.listFiles(folder), options, warning -> { });
+        if (!weights.found()) {
+            throw new ModelFormatException(folder.resolve(options.onnxFileName() == null
+                    ? OnnxFiles.SUBFOLDER + "/" + OnnxFiles.DEFAULT_NAME : options.onnxFileName()),
+                    "ONNX file is missing: " + weights.missing(), weights.fixes());
         }
-        return Optional.empty();
-    }
-
-    private static String otherOnnxFiles(Path folder) {
-        if (!Files.isDirectory(folder)) {
-            return "";
+        String relative = weights.files().get(0);
+        Path file = folder.resolve(relative);
+        List<String> absent = referencedFiles(relative, file).stream()
+                .filter(f -> !Files.isRegularFile(folder.resolve(f))).toList();
+        if (!absent.isEmpty()) {
+            throw new ModelFormatException(file, "the graph keeps its weights in external data " + absent
+                    + ", which " + (absent.size() == 1 ? "is" : "are") + " missing from " + folder
+                    + "; copy them beside the .onnx file (st4j's hub download fetches them with it)");
         }
-        try (Stream<Path> files = Files.walk(folder, 3)) {
-            List<String> found = files.filter(p -> p.toString().endsWith(".onnx"))
-                    .map(p -> folder.relativize(p).toString()).sorted().toList();
-            return found.isEmpty() ? " (the folder has no .onnx file; export one, or use the Java engine on "
-                    + "model.safetensors)" : " (the folder has " + found + "; pass one with onnxFileName)";
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        int configHidden = ModelFolder.readJsonIfExists(folder.resolve("config.json"))
+                .map(c -> c.path("hidden_size").asInt(-1)).orElse(-1);
+        return new OnnxBackend(file, relative, options.effectiveThreads(), configHidden);
     }
 }

@@ -94,6 +94,11 @@ class HubDownloadTest {
         return new HubDownloader(s).downloadModel(REPO, revision, null, null);
     }
 
+    /** A downloader choosing weights as if the pure-Java engine were installed beside ONNX Runtime. */
+    static HubDownloader withEngine(HubSettings s) {
+        return new HubDownloader(s, List.of(new EngineStandIn(), new dev.st4j.onnx.OnnxBackendProvider()));
+    }
+
     Path repoFolder() {
         return cache.resolve("models--sentence-transformers--all-MiniLM-L6-v2");
     }
@@ -367,9 +372,10 @@ class HubDownloadTest {
         String index = "{\"metadata\":{},\"weight_map\":{\"a\":\"model-00001-of-00002.safetensors\","
                 + "\"b\":\"model-00002-of-00002.safetensors\",\"c\":\"model-00001-of-00002.safetensors\"}}";
         Map<String, byte[]> repoFiles = new HashMap<>();
-        for (String f : List.of("config.json", "tokenizer.json", "1_Pooling/config.json", "2_Dense/config.json")) {
+        for (String f : List.of("tokenizer.json", "1_Pooling/config.json", "2_Dense/config.json")) {
             repoFiles.put(f, "{}".getBytes(StandardCharsets.UTF_8));
         }
+        repoFiles.put("config.json", "{\"model_type\": \"bert\"}".getBytes(StandardCharsets.UTF_8));
         repoFiles.put("modules.json", modules.getBytes(StandardCharsets.UTF_8));
         repoFiles.put("model.safetensors.index.json", index.getBytes(StandardCharsets.UTF_8));
         repoFiles.put("model-00001-of-00002.safetensors", new byte[] {1, 2, 3});
@@ -380,7 +386,7 @@ class HubDownloadTest {
         repoFiles.put("onnx/model.onnx", new byte[] {11});
         String commit = hub.addCommit(repo, repoFiles, "main");
 
-        Path folder = new HubDownloader(settings()).downloadModel(repo, null, "java", null);
+        Path folder = withEngine(settings()).downloadModel(repo, null, "java", null);
 
         Set<String> fetched = new TreeSet<>();
         for (String f : repoFiles.keySet()) {
@@ -395,7 +401,7 @@ class HubDownloadTest {
         assertTrue(Files.exists(noExist.resolve("sentence_bert_config.json")));
         assertTrue(Files.exists(noExist.resolve("config_sentence_transformers.json")));
         hub.clearRequests();
-        assertEquals(folder, new HubDownloader(settings().withOffline(true)).downloadModel(repo, null, "java", null));
+        assertEquals(folder, withEngine(settings().withOffline(true)).downloadModel(repo, null, "java", null));
         assertEquals(List.of(), hub.requests());
     }
 
@@ -523,6 +529,84 @@ class HubDownloadTest {
         Path folder = download(settings(), null);
 
         assertTrue(Files.isRegularFile(folder.resolve(ONNX)));
+    }
+
+    /** The embedded all-MiniLM-L6-v2 files with config.json's model_type replaced, plus a safetensors file. */
+    static Map<String, byte[]> withModelType(String modelType) {
+        Map<String, byte[]> repo = new HashMap<>(files);
+        String config = new String(files.get("config.json"), StandardCharsets.UTF_8);
+        assertTrue(config.contains("\"model_type\": \"bert\""));
+        repo.put("config.json", config.replace("\"model_type\": \"bert\"", "\"model_type\": \"" + modelType + "\"")
+                .getBytes(StandardCharsets.UTF_8));
+        repo.put("model.safetensors", new byte[] {1, 2, 3, 4});
+        return repo;
+    }
+
+    @Test
+    void withTheEngineInstalledABertRepositoryBringsSafetensorsAndAnotherItsOnnxExport() throws IOException {
+        // all-mpnet-base-v2's layout (safetensors + onnx/model.onnx) with an architecture the engine does not run.
+        hub.addCommit("acme/bert-layout", withModelType("bert"), "main");
+        Map<String, byte[]> other = withModelType("deberta-v2");
+        hub.addCommit("acme/deberta-layout", other, "main");
+
+        Path bert = withEngine(settings()).downloadModel("acme/bert-layout", null, null, null);
+        assertTrue(Files.isRegularFile(bert.resolve("model.safetensors")));
+        assertFalse(Files.exists(bert.resolve(ONNX)), "the engine runs BERT: no ONNX download");
+
+        hub.clearRequests();
+        Path folder = withEngine(settings()).downloadModel("acme/deberta-layout", null, null, null);
+        assertFalse(Files.exists(folder.resolve("model.safetensors")), "the engine cannot use these safetensors");
+        assertTrue(contentDownloads(hub.requests()).contains("cdn:" + FakeHub.sha256(other.get(ONNX))));
+        assertFalse(contentDownloads(hub.requests()).contains("cdn:" + FakeHub.sha256(other.get("model.safetensors"))));
+        assertFalse(Files.exists(folder.resolve("onnx/model_qint8_avx512.onnx")));
+        // The export is all-MiniLM-L6-v2's: loaded by default, it gives the matrix sbert.net prints.
+        try (SentenceTransformer m = SentenceTransformer.load(folder)) {
+            assertTrue(m.describeBackend().startsWith("onnx"), m.describeBackend());
+            FloatMatrix e = m.encode(List.of("The weather is lovely today.", "It's so sunny outside!",
+                    "He drove to the stadium."));
+            FloatMatrix sim = m.similarity(e, e);
+            assertArrayEquals(new float[] {1.0000f, 0.6660f, 0.1046f}, sim.row(0), 1e-4f);
+            assertArrayEquals(new float[] {0.6660f, 1.0000f, 0.1411f}, sim.row(1), 1e-4f);
+        }
+        hub.clearRequests();
+        assertEquals(folder, withEngine(settings().withOffline(true)).downloadModel("acme/deberta-layout", null, null,
+                null));
+        assertEquals(List.of(), hub.requests());
+    }
+
+    @Test
+    void theExternalDataAnOnnxGraphNamesIsFetchedWithIt() throws IOException {
+        Path built = cache.resolve("built");
+        float[][] table = new float[30522][];
+        for (int i = 0; i < table.length; i++) {
+            table[i] = new float[] {i % 3, 1};
+        }
+        dev.st4j.onnx.TinyGraphs.Spec.lookup(table).externalData("weights.bin").writeTo(built.resolve("model.onnx"));
+        Map<String, byte[]> repoFiles = new HashMap<>(Map.of(
+                "config.json", "{\"model_type\": \"deberta-v2\", \"hidden_size\": 2}".getBytes(StandardCharsets.UTF_8),
+                "tokenizer.json", files.get("tokenizer.json"),
+                "onnx/model.onnx", Files.readAllBytes(built.resolve("model.onnx")),
+                "onnx/weights.bin", Files.readAllBytes(built.resolve("weights.bin")),
+                "onnx/unrelated.bin", new byte[] {1},
+                "model.safetensors", new byte[] {2}));
+        hub.addCommit("acme/external", repoFiles, "main");
+
+        Path folder = withEngine(settings()).downloadModel("acme/external", null, null, null);
+
+        assertTrue(Files.isRegularFile(folder.resolve("onnx/weights.bin")));
+        assertFalse(Files.exists(folder.resolve("onnx/unrelated.bin")));
+        assertFalse(Files.exists(folder.resolve("model.safetensors")));
+        try (SentenceTransformer m = SentenceTransformer.load(folder)) {
+            // "hello world" is [CLS]=101, 7592, 2088, [SEP]=102: rows [2, 1], [2, 1], [0, 1], [0, 1].
+            assertArrayEquals(new float[] {1, 1}, m.encode("hello world"), 1e-6f);
+        }
+        hub.clearRequests();
+        assertEquals(folder, withEngine(settings().withOffline(true)).downloadModel("acme/external", null, null,
+                null));
+        Files.delete(folder.resolve("onnx/weights.bin"));
+        ModelNotCachedException e = assertThrows(ModelNotCachedException.class, () -> withEngine(
+                settings().withOffline(true)).downloadModel("acme/external", null, null, null));
+        assertTrue(e.getMessage().contains("onnx/weights.bin"), e.getMessage());
     }
 
     @Test

@@ -51,6 +51,13 @@ public final class Chars {
         return Character.getType(c) == Character.NON_SPACING_MARK;
     }
 
+    /** Unicode general category M* (Mn, Mc, Me): what the StripAccents normalizer drops. */
+    public static boolean isMark(int c) {
+        int t = Character.getType(c);
+        return t == Character.NON_SPACING_MARK || t == Character.COMBINING_SPACING_MARK
+                || t == Character.ENCLOSING_MARK;
+    }
+
     /** Alphanumeric as Rust's {@code char::is_alphanumeric}: Alphabetic or Numeric (Nd, Nl, No). */
     public static boolean isAlphanumeric(int c) {
         if (Character.isAlphabetic(c)) {

@@ -14,8 +14,15 @@ import dev.st4j.backend.TokenBatch;
 import dev.st4j.backend.TransformerBackend;
 import dev.st4j.engine.JavaEngineProvider;
 import dev.st4j.safetensors.DType;
+import dev.st4j.safetensors.SafetensorsFile;
+import dev.st4j.safetensors.SafetensorsWriter;
+import dev.st4j.safetensors.Tensor;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
@@ -91,6 +98,35 @@ class RotaryLoadingTest {
         Path tied = copy(name, c -> c.put("tie_word_embeddings", true),
                 n -> n.equals("embed_tokens.weight") ? "lm_head.weight" : "model." + n, DType.F32);
         assertArrayEquals(firstBatch(name, ReferenceFixture.load(name).folder()), firstBatch(name, tied), 1e-5f);
+    }
+
+    /** A checkpoint split into BF16 shards with an index (as the hub ships large models) loads whole. */
+    @ParameterizedTest
+    @ValueSource(strings = {"qwen3", "gemma3"})
+    void shardedPrefixedBf16CheckpointsLoad(String name) throws IOException {
+        Path single = copy(name, c -> {}, n -> "model." + n, DType.BF16);
+        Path sharded = Files.createDirectories(dir.resolve(name + "-sharded"));
+        Files.copy(single.resolve("config.json"), sharded.resolve("config.json"));
+        SafetensorsFile whole = SafetensorsFile.open(single);
+        List<Map<String, SafetensorsWriter.Entry>> shards =
+                List.of(new LinkedHashMap<>(), new LinkedHashMap<>());
+        ObjectNode weightMap = JSON.createObjectNode();
+        int i = 0;
+        for (String n : whole.names()) {
+            int shard = i++ % 2;
+            Tensor t = whole.get(n);
+            shards.get(shard).put(n, new SafetensorsWriter.Entry(t.shape(), t.toFloatArray()));
+            weightMap.put(n, "model-0000" + (shard + 1) + "-of-00002.safetensors");
+        }
+        for (int s = 0; s < 2; s++) {
+            SafetensorsWriter.write(sharded.resolve("model-0000" + (s + 1)
+                    + "-of-00002.safetensors"), shards.get(s), DType.BF16);
+        }
+        ObjectNode index = JSON.createObjectNode();
+        index.putObject("metadata").put("total_size", 0);
+        index.set("weight_map", weightMap);
+        JSON.writeValue(sharded.resolve("model.safetensors.index.json").toFile(), index);
+        assertArrayEquals(firstBatch(name, single), firstBatch(name, sharded), 1e-5f);
     }
 
     @Test

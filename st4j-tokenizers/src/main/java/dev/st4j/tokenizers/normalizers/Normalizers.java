@@ -31,7 +31,7 @@ public final class Normalizers {
             case "NFC" -> new UnicodeForm(Form.NFC);
             case "NFKC" -> new UnicodeForm(Form.NFKC);
             case "Strip" -> new Strip(Json.bool(node, "strip_left", true), Json.bool(node, "strip_right", true));
-            case "StripAccents" -> text -> text.filter(c -> !Chars.isNonspacingMark(c));
+            case "StripAccents" -> text -> text.filter(c -> !Chars.isMark(c));
             case "Replace" -> {
                 NormalizedString.Pattern p = Patterns.fromJson(node.get("pattern"));
                 String content = Json.text(node, "content", "");

@@ -18,7 +18,7 @@ final class UnicodeNormalization {
         }
         String target = Normalizer.normalize(s, form);
         boolean decomposing = form == Form.NFD || form == Form.NFKD;
-        NormalizedString.Changes out = decomposing ? perCodePoint(s, form) : null;
+        NormalizedString.Changes out = decomposing ? perCodePoint(s, form) : byDecomposition(s, target, form);
         if (out == null || !matches(out, target)) {
             out = perSegment(s, form, true);
             if (!matches(out, target)) {
@@ -44,6 +44,49 @@ final class UnicodeNormalization {
         return out;
     }
 
+    /**
+     * Composed output: each output character stands for as many decomposed input characters as it decomposes to;
+     * it replaces the first input character among them and removes the others it covers completely (a character
+     * built from an earlier input's pieces is an insertion).
+     */
+    private static NormalizedString.Changes byDecomposition(String s, String target, Form form) {
+        Form d = form == Form.NFKC ? Form.NFKD : Form.NFD;
+        java.util.List<Integer> tags = new java.util.ArrayList<>();
+        int source = 0;
+        for (int i = 0; i < s.length(); source++) {
+            int w = Character.charCount(s.codePointAt(i));
+            int k = Normalizer.normalize(s.substring(i, i + w), d).codePointCount(0,
+                    Normalizer.normalize(s.substring(i, i + w), d).length());
+            for (int j = 0; j < k; j++) {
+                tags.add(source);
+            }
+            i += w;
+        }
+        NormalizedString.Changes out = new NormalizedString.Changes();
+        int at = 0;
+        int consumedSources = 0;
+        for (int i = 0; i < target.length(); ) {
+            int cp = target.codePointAt(i);
+            int w = Character.charCount(cp);
+            String dec = Normalizer.normalize(target.substring(i, i + w), d);
+            int k = dec.codePointCount(0, dec.length());
+            if (at + k > tags.size()) {
+                return null;
+            }
+            int last = tags.get(at + k - 1);
+            int fresh = last + 1 - consumedSources;
+            at += k;
+            if (fresh <= 0) {
+                out.add(cp, 1);
+            } else {
+                out.add(cp, -(fresh - 1));
+                consumedSources = last + 1;
+            }
+            i += w;
+        }
+        return at == tags.size() && consumedSources == source ? out : null;
+    }
+
     /** Normalizes runs that start at a base character; within a run, output k takes input k's alignment. */
     private static NormalizedString.Changes perSegment(String s, Form form, boolean split) {
         NormalizedString.Changes out = new NormalizedString.Changes();
@@ -52,8 +95,17 @@ final class UnicodeNormalization {
         while (start < n) {
             int end = start + Character.charCount(s.codePointAt(start));
             if (split) {
-                while (end < n && !isBase(s.codePointAt(end))) {
-                    end += Character.charCount(s.codePointAt(end));
+                Form decomposed = form == Form.NFKC || form == Form.NFKD ? Form.NFKD : Form.NFD;
+                while (end < n) {
+                    int cp = s.codePointAt(end);
+                    int w = Character.charCount(cp);
+                    // A character joins the run when its decomposition starts with something that combines.
+                    int first = cp < 0xC0 ? cp : Normalizer.normalize(s.substring(end, end + w), decomposed)
+                            .codePointAt(0);
+                    if (isBase(first)) {
+                        break;
+                    }
+                    end += w;
                 }
             } else {
                 end = n;

@@ -54,6 +54,7 @@ public final class PreTokenizers {
                 SplitBehavior b = SplitBehavior.fromJson(Json.requiredText(node, "behavior", "Split"));
                 yield text -> text.split(n -> n.split(pattern, b));
             }
+            case "UnicodeScripts" -> text -> text.split(PreTokenizers::splitScripts);
             case "Metaspace" -> Metaspace.fromJson(node);
             case "ByteLevel" -> ByteLevel.fromJson(node);
             case "Sequence" -> {
@@ -68,6 +69,43 @@ public final class PreTokenizers {
             }
             default -> throw new UnsupportedFeatureException("the pre-tokenizer \"" + type + "\"");
         };
+    }
+
+    /**
+     * Cuts where the Unicode script changes (spaces and unassigned characters belong to any script; kana counts as
+     * Han). As in HF, characters of any script before the first cut are dropped.
+     */
+    static List<NormalizedString> splitScripts(NormalizedString n) {
+        String s = n.get();
+        List<Integer> cuts = new ArrayList<>();
+        Character.UnicodeScript last = null;
+        for (int i = 0; i < s.length(); ) {
+            int c = s.codePointAt(i);
+            Character.UnicodeScript script = c == ' ' ? Character.UnicodeScript.UNKNOWN : script(c);
+            boolean any = script == Character.UnicodeScript.UNKNOWN;
+            if (!any && (last == null || last != script)) {
+                cuts.add(i);
+            }
+            if (!any) {
+                last = script;
+            }
+            i += Character.charCount(c);
+        }
+        cuts.add(s.length());
+        List<NormalizedString> out = new ArrayList<>(cuts.size());
+        for (int k = 0; k + 1 < cuts.size(); k++) {
+            out.add(n.slice(cuts.get(k), cuts.get(k + 1)));
+        }
+        return out;
+    }
+
+    private static Character.UnicodeScript script(int c) {
+        if (c == 0x30FC) {
+            return Character.UnicodeScript.HAN;
+        }
+        Character.UnicodeScript s = Character.UnicodeScript.of(c);
+        return s == Character.UnicodeScript.HIRAGANA || s == Character.UnicodeScript.KATAKANA
+                ? Character.UnicodeScript.HAN : s;
     }
 
     /** Rust's char::is_numeric: Nd, Nl, No. */

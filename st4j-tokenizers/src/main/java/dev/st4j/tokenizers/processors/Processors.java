@@ -101,9 +101,10 @@ public final class Processors {
             parts.add(first.withTypeAndSequence(0, 0));
             parts.add(one(sep, 0));
             if (second != null) {
-                parts.add(one(sep, 1));
-                parts.add(second.withTypeAndSequence(1, 1));
-                parts.add(one(sep, 1));
+                // RoBERTa has no segment embeddings to speak of: HF gives the second text type id 0 as well.
+                parts.add(one(sep, 0));
+                parts.add(second.withTypeAndSequence(0, 1));
+                parts.add(one(sep, 0));
             }
             return Encoding.concat(parts);
         }
@@ -163,7 +164,7 @@ public final class Processors {
                 lead++;
             }
             int trail = 0;
-            while (trail < tok.length() - lead
+            while (trail < tok.length()
                     && (tok.charAt(tok.length() - 1 - trail) == space
                             || Chars.isWhitespace(tok.charAt(tok.length() - 1 - trail)))) {
                 trail++;
