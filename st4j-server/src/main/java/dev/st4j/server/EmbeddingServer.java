@@ -6,7 +6,9 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.eclipse.jetty.server.CustomRequestLog;
+import org.eclipse.jetty.server.RequestLog;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.Slf4jRequestLogWriter;
@@ -53,6 +55,15 @@ public final class EmbeddingServer implements AutoCloseable {
      */
     public static EmbeddingServer start(Map<String, SentenceTransformer> models, String defaultModel,
             ServerOptions options) {
+        return start(models, defaultModel, options, null);
+    }
+
+    /**
+     * As {@link #start(Map, String, ServerOptions)}, with access log lines (NCSA extended format plus the time
+     * taken) sent to {@code accessLog} instead of the SLF4J logger {@code st4j.access}.
+     */
+    public static EmbeddingServer start(Map<String, SentenceTransformer> models, String defaultModel,
+            ServerOptions options, Consumer<String> accessLog) {
         if (models == null || models.isEmpty()) {
             throw new IllegalArgumentException("serve at least one model: st4j serve --model M");
         }
@@ -76,11 +87,15 @@ public final class EmbeddingServer implements AutoCloseable {
         // GracefulHandler lets requests in flight finish on stop (they wait for their queued rows) and refuses new ones.
         jetty.setHandler(new GracefulHandler(api));
         jetty.setStopTimeout(options.stopTimeout().toMillis());
-        jetty.setRequestLog(new CustomRequestLog(new Slf4jRequestLogWriter() {
-            {
-                setLoggerName("st4j.access");
-            }
-        }, CustomRequestLog.EXTENDED_NCSA_FORMAT + " %{ms}T ms"));
+        RequestLog.Writer writer;
+        if (accessLog != null) {
+            writer = accessLog::accept;
+        } else {
+            Slf4jRequestLogWriter slf4j = new Slf4jRequestLogWriter();
+            slf4j.setLoggerName("st4j.access");
+            writer = slf4j;
+        }
+        jetty.setRequestLog(new CustomRequestLog(writer, CustomRequestLog.EXTENDED_NCSA_FORMAT + " %{ms}T ms"));
         EmbeddingServer server = new EmbeddingServer(jetty, connector, api, served, options);
         try {
             jetty.start();
