@@ -81,8 +81,4 @@ final class WordPiece implements Model {
     public int vocabSize() {
         return vocab.size();
     }
-
-    String prefix() {
-        return prefix;
-    }
 }

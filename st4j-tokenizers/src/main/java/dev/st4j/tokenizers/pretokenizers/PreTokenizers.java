@@ -178,13 +178,5 @@ public final class PreTokenizers {
                 return split ? n.split(marker, SplitBehavior.MERGED_WITH_NEXT) : List.of(n);
             });
         }
-
-        boolean prependsFirst() {
-            return prepend != Prepend.NEVER;
-        }
-
-        String replacement() {
-            return replacement;
-        }
     }
 }
