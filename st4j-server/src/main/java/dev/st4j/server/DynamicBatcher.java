@@ -20,13 +20,10 @@ import org.slf4j.LoggerFactory;
 /**
  * One model's queue, shared by every request for that model, and the single thread that feeds it to the model
  * (TEI's queue). Consecutive encode jobs with the same options are merged into one {@code encode} call of at most
- * {@code maxBatchTokens} tokens, so concurrent single-text clients share forward passes; {@code encode} itself sorts
- * the merged texts by length. A client batch larger than a model batch is split into several jobs by
- * {@link #encode} and its parts are joined back in order.
- *
- * <p>This is a simple count-and-token batcher kept in its own class; a token-budget pipeline in the library (length
- * bucketing across requests, tokenization overlapped with inference) can replace {@link #run()} without changing
- * the routes.
+ * {@code maxBatchTokens} tokens, so concurrent single-text clients share forward passes. Inside that call the
+ * library's pipeline sorts the merged texts by length, cuts them with its token-budget batcher
+ * ({@link EncodeOptions#tokenBudget()}, set to the same budget) and tokenizes ahead of inference. A client batch
+ * larger than one call is split into several jobs by {@link #encode} and its parts are joined back in order.
  */
 final class DynamicBatcher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DynamicBatcher.class);
@@ -59,6 +56,8 @@ final class DynamicBatcher implements AutoCloseable {
     private final String name;
     private final SentenceTransformer model;
     private final int maxBatchTokens;
+    /** The library's per-forward-pass budget: the server's, or one longest sequence when that is larger. */
+    private final int forwardBudget;
     private final long maxQueuedTokens;
     private final BlockingDeque<Job> queue = new LinkedBlockingDeque<>();
     private final AtomicLong queuedTokens = new AtomicLong();
@@ -72,6 +71,7 @@ final class DynamicBatcher implements AutoCloseable {
         this.model = model;
         this.maxBatchTokens = maxBatchTokens;
         this.maxQueuedTokens = maxQueuedTokens;
+        this.forwardBudget = Math.max(maxBatchTokens, model.getMaxSeqLength().orElse(0));
         Gauge.builder("st4j.queue.tokens", queuedTokens, AtomicLong::get).tag("model", name)
                 .description("tokens waiting for the model").register(metrics);
         Gauge.builder("st4j.queue.jobs", queue, BlockingDeque::size).tag("model", name)
@@ -210,7 +210,7 @@ final class DynamicBatcher implements AutoCloseable {
             texts.addAll(j.texts());
         }
         batchTexts.record(texts.size());
-        FloatMatrix all = model.encode(texts, batch.get(0).options());
+        FloatMatrix all = model.encode(texts, batch.get(0).options().toBuilder().tokenBudget(forwardBudget).build());
         int row = 0;
         int cols = all.cols();
         for (EncodeJob j : batch) {

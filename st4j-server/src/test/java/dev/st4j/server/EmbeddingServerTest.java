@@ -355,6 +355,9 @@ class EmbeddingServerTest {
         assertError(post("/v1/embeddings", Map.of("input", "a", "encoding_format", "hex")), 422, "validation",
                 "'encoding_format'");
         assertError(post("/v1/embeddings", Map.of("inputs", "a")), 422, "validation", "'input'");
+        assertError(post(server, "/embed", "{\"inputs\": \"\\ud800 lone surrogate\"}"), 422, "validation",
+                "surrogate");
+        assertError(post("/embed", Map.of("inputs", "a", "dimensions", 1e30)), 422, "validation", "'dimensions'");
         assertError(post("/similarity", Map.of("inputs", "a")), 422, "validation", "'inputs'");
         assertError(post("/similarity", Map.of("inputs", Map.of("source_sentence", "a"))), 422, "validation",
                 "'inputs.sentences'");
@@ -447,7 +450,15 @@ class EmbeddingServerTest {
 
     @Test
     void closeFinishesQueuedWorkThenRefuses() throws Exception {
-        EmbeddingServer s = EmbeddingServer.start(Map.of(NAME, model), null, ServerOptions.builder().port(0).build());
+        List<String> log = java.util.Collections.synchronizedList(new ArrayList<>());
+        EmbeddingServer s = EmbeddingServer.start(Map.of(NAME, model), null, ServerOptions.builder().port(0).build(),
+                log::add);
+        assertEquals(200, HTTP.send(HttpRequest.newBuilder(URI.create(s.uri() + "/health")).GET().build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode());
+        for (int i = 0; i < 6000 && log.isEmpty(); i++) {
+            Thread.sleep(10);
+        }
+        assertTrue(log.get(0).contains("\"GET /health HTTP/1.1\" 200"), log.toString());
         DynamicBatcher batcher = s.batcher(NAME);
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             Future<FloatMatrix> queued = pool.submit(() -> batcher.encode(SEEDS, new int[] {9, 9, 9},
