@@ -6,16 +6,27 @@ import java.util.Locale;
 /**
  * An immutable row-major matrix of floats: the embeddings of several texts (one row per text, in the caller's
  * order) or a similarity matrix.
+ *
+ * <p>The rows may live in several blocks (see {@link #concat}), so a matrix can hold more than the 2^31 values of
+ * one Java array: ten million 384-dimension embeddings are 3.84 billion floats. Indexing is by row and column;
+ * {@link #toRowMajorArray()} works only while the values fit one array.
  */
 public final class FloatMatrix {
     private final int rows;
     private final int cols;
-    private final float[] data;
+    /** Whole rows per block; {@code blockStart[b]} is the first row of block {@code b} (one extra entry: rows). */
+    private final float[][] blocks;
+    private final int[] blockStart;
 
     private FloatMatrix(int rows, int cols, float[] data) {
+        this(rows, cols, new float[][] {data}, new int[] {0, rows});
+    }
+
+    private FloatMatrix(int rows, int cols, float[][] blocks, int[] blockStart) {
         this.rows = rows;
         this.cols = cols;
-        this.data = data;
+        this.blocks = blocks;
+        this.blockStart = blockStart;
     }
 
     /** Wraps a row-major array without copying; callers hand over ownership. */
@@ -59,6 +70,57 @@ public final class FloatMatrix {
         return new FloatMatrix(1, row.length, row.clone());
     }
 
+    /**
+     * The rows of {@code parts}, one after the other (numpy's {@code concatenate(axis=0)}), without copying them.
+     * Every part must have the same number of columns; the total row count must fit an {@code int}.
+     */
+    public static FloatMatrix concat(java.util.List<FloatMatrix> parts) {
+        if (parts == null) {
+            throw new IllegalArgumentException("parts must not be null");
+        }
+        if (parts.isEmpty()) {
+            return new FloatMatrix(0, 0, new float[0]);
+        }
+        int cols = parts.get(0).cols;
+        long total = 0;
+        int nBlocks = 0;
+        for (int i = 0; i < parts.size(); i++) {
+            FloatMatrix p = parts.get(i);
+            if (p == null || p.cols != cols) {
+                throw new IllegalArgumentException("part " + i + " does not have " + cols + " columns");
+            }
+            total += p.rows;
+            nBlocks += p.blocks.length;
+        }
+        if (total > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("the parts hold " + total + " rows, more than " + Integer.MAX_VALUE);
+        }
+        if (parts.size() == 1) {
+            return parts.get(0);
+        }
+        float[][] blocks = new float[nBlocks][];
+        int[] start = new int[nBlocks + 1];
+        int b = 0;
+        int row = 0;
+        for (FloatMatrix p : parts) {
+            for (int k = 0; k < p.blocks.length; k++) {
+                int n = p.blockStart[k + 1] - p.blockStart[k];
+                if (n == 0) {
+                    continue;
+                }
+                blocks[b] = p.blocks[k];
+                start[b] = row;
+                row += n;
+                b++;
+            }
+        }
+        if (b == 0) {
+            return new FloatMatrix(0, cols, new float[0]);
+        }
+        start[b] = row;
+        return new FloatMatrix(row, cols, java.util.Arrays.copyOf(blocks, b), java.util.Arrays.copyOf(start, b + 1));
+    }
+
     public int rows() {
         return rows;
     }
@@ -76,7 +138,8 @@ public final class FloatMatrix {
         if (row < 0 || row >= rows || col < 0 || col >= cols) {
             throw new IndexOutOfBoundsException("(" + row + ", " + col + ") outside shape [" + rows + ", " + cols + "]");
         }
-        return data[row * cols + col];
+        int b = block(row);
+        return blocks[b][(row - blockStart[b]) * cols + col];
     }
 
     /** A copy of one row. */
@@ -84,7 +147,28 @@ public final class FloatMatrix {
         if (row < 0 || row >= rows) {
             throw new IndexOutOfBoundsException("row " + row + " outside [0, " + rows + ")");
         }
-        return Arrays.copyOfRange(data, row * cols, (row + 1) * cols);
+        int b = block(row);
+        int from = (row - blockStart[b]) * cols;
+        return Arrays.copyOfRange(blocks[b], from, from + cols);
+    }
+
+    /** Copies row {@code row} into {@code dest} at {@code offset}. */
+    public void copyRow(int row, float[] dest, int offset) {
+        if (row < 0 || row >= rows) {
+            throw new IndexOutOfBoundsException("row " + row + " outside [0, " + rows + ")");
+        }
+        int b = block(row);
+        System.arraycopy(blocks[b], (row - blockStart[b]) * cols, dest, offset, cols);
+    }
+
+    /** The block holding {@code row} (rows are checked by the caller). */
+    private int block(int row) {
+        if (blocks.length == 1) {
+            return 0;
+        }
+        // Blocks are never empty, so starts are distinct: an exact hit is the block, else the one before.
+        int b = Arrays.binarySearch(blockStart, row);
+        return b >= 0 ? b : -b - 2;
     }
 
     /** A copy as {@code float[rows][cols]}. */
@@ -96,24 +180,56 @@ public final class FloatMatrix {
         return out;
     }
 
-    /** A copy of the row-major values. */
+    /**
+     * A copy of the row-major values.
+     *
+     * @throws IllegalStateException when the matrix holds more values than one Java array can (read it by row)
+     */
     public float[] toRowMajorArray() {
-        return data.clone();
+        return blocks.length == 1 ? blocks[0].clone() : data();
     }
 
-    /** The backing array, for code in this package that promises not to modify it. */
+    /**
+     * The values as one row-major array, for code in this package that promises not to modify it: the backing
+     * array itself when there is one block, else a copy.
+     */
     float[] data() {
-        return data;
+        if (blocks.length == 1) {
+            return blocks[0];
+        }
+        long size = (long) rows * cols;
+        if (size > Integer.MAX_VALUE - 8) {
+            throw new IllegalStateException("this matrix holds " + size + " values, more than one Java array can; "
+                    + "read it row by row (row, copyRow) or in parts");
+        }
+        float[] out = new float[(int) size];
+        for (int b = 0; b < blocks.length; b++) {
+            int n = (blockStart[b + 1] - blockStart[b]) * cols;
+            System.arraycopy(blocks[b], 0, out, blockStart[b] * cols, n);
+        }
+        return out;
     }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof FloatMatrix m && m.rows == rows && m.cols == cols && Arrays.equals(m.data, data);
+        if (!(o instanceof FloatMatrix m) || m.rows != rows || m.cols != cols) {
+            return false;
+        }
+        for (int r = 0; r < rows; r++) {
+            if (!Arrays.equals(row(r), m.row(r))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Override
     public int hashCode() {
-        return 31 * (31 * rows + cols) + Arrays.hashCode(data);
+        int h = 31 * rows + cols;
+        for (int r = 0; r < rows; r++) {
+            h = 31 * h + Arrays.hashCode(row(r));
+        }
+        return h;
     }
 
     /** Prints like a tensor, four decimals per value. */
@@ -126,7 +242,7 @@ public final class FloatMatrix {
                 if (c > 0) {
                     sb.append(", ");
                 }
-                sb.append(String.format(Locale.ROOT, "%.4f", data[r * cols + c]));
+                sb.append(String.format(Locale.ROOT, "%.4f", get(r, c)));
             }
             sb.append(']');
         }

@@ -4,20 +4,23 @@ package dev.st4j;
 final class QuantizedScores {
     private QuantizedScores() {}
 
-    /** Larger is better: minus the Hamming distance for binary/ubinary, the integer dot product for int8/uint8. */
-    static float score(byte[] query, QuantizedEmbeddings corpus, int row) {
-        byte[] c = corpus.row(row);
-        Precision p = corpus.precision();
+    /**
+     * Row {@code row} of the packed {@code corpus} bytes ({@code query.length} per row) against the query; larger is
+     * better: minus the Hamming distance for binary/ubinary, the integer dot product for int8/uint8.
+     */
+    static float score(byte[] query, Precision p, byte[] corpus, int row) {
+        int w = query.length;
+        int o = row * w;
         if (p == Precision.BINARY || p == Precision.UBINARY) {
             int distance = 0;
-            for (int k = 0; k < c.length; k++) {
-                distance += Integer.bitCount((query[k] ^ c[k]) & 0xff); // the -128 offset of binary cancels in XOR
+            for (int k = 0; k < w; k++) {
+                distance += Integer.bitCount((query[k] ^ corpus[o + k]) & 0xff); // binary's -128 offset cancels
             }
             return -distance;
         }
         long dot = 0;
-        for (int k = 0; k < c.length; k++) {
-            dot += p.signed() ? (long) query[k] * c[k] : (long) (query[k] & 0xff) * (c[k] & 0xff);
+        for (int k = 0; k < w; k++) {
+            dot += p.signed() ? (long) query[k] * corpus[o + k] : (long) (query[k] & 0xff) * (corpus[o + k] & 0xff);
         }
         return dot;
     }

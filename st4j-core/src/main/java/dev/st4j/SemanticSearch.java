@@ -148,11 +148,12 @@ public final class SemanticSearch {
                     + corpus.cols() + "; both must come from embeddings of the same width");
         }
         int k = Math.min(options.topK(), corpus.rows());
+        byte[] rows = corpus.toByteArray(); // one copy, shared by every query
         return IntStream.range(0, queries.rows()).parallel().mapToObj(i -> {
             TopK top = new TopK(k, true);
             byte[] query = queries.row(i);
             for (int j = 0; j < corpus.rows(); j++) {
-                top.offer(QuantizedScores.score(query, corpus, j), j);
+                top.offer(QuantizedScores.score(query, corpus.precision(), rows, j), j);
             }
             float[] s = new float[top.size()];
             int[] ids = top.idsBestFirst(s);

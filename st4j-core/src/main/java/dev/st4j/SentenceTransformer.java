@@ -2,6 +2,10 @@ package dev.st4j;
 
 import dev.st4j.backend.BackendOptions;
 import dev.st4j.backend.TokenBatch;
+import dev.st4j.encoding.BatchPipeline;
+import dev.st4j.encoding.InferenceWorkers;
+import dev.st4j.encoding.TerminalProgressBar;
+import dev.st4j.encoding.TokenBudgetBatcher;
 import dev.st4j.model.ModelFolder;
 import dev.st4j.model.ModelNames;
 import dev.st4j.model.SentenceTransformerConfig;
@@ -17,9 +21,11 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -53,6 +59,8 @@ public final class SentenceTransformer implements AutoCloseable {
     private volatile Integer truncateDim;
     private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
     private volatile boolean closed;
+    /** Threads per forward pass the backend was loaded with (0: all cores); sizes the default pool. */
+    private volatile int intraOpThreads;
 
     private SentenceTransformer(Path folder, Pipeline pipeline, Map<String, String> prompts,
             String defaultPromptName, SimilarityFunction similarityFunction, Integer truncateDim,
@@ -162,10 +170,14 @@ public final class SentenceTransformer implements AutoCloseable {
         Integer truncate = options.truncateDim() != null ? options.truncateDim()
                 : useSaved ? config.truncateDim() : null;
 
-        Pipeline pipeline = Pipeline.load(folder, config, options.backend(),
-                new BackendOptions(options.threads(), options.onnxFileName(), options.tokenizer()));
-        return new SentenceTransformer(dir.toAbsolutePath(), pipeline, Collections.unmodifiableMap(prompts),
-                defaultPrompt, similarity, truncate, ModelCard.Source.read(folder.root()));
+        BackendOptions backendOptions = new BackendOptions(options.threads(), options.onnxFileName(),
+                options.tokenizer());
+        Pipeline pipeline = Pipeline.load(folder, config, options.backend(), backendOptions);
+        SentenceTransformer model = new SentenceTransformer(dir.toAbsolutePath(), pipeline,
+                Collections.unmodifiableMap(prompts), defaultPrompt, similarity, truncate,
+                ModelCard.Source.read(folder.root()));
+        model.intraOpThreads = backendOptions.effectiveThreads();
+        return model;
     }
 
     private static void checkDefaultPrompt(String name, Map<String, String> prompts) {
@@ -236,6 +248,12 @@ public final class SentenceTransformer implements AutoCloseable {
     }
 
     private FloatMatrix encodeSentences(List<String> texts, List<String> pairs, EncodeOptions options) {
+        if (pairs == null) {
+            List<FloatMatrix> parts = new ArrayList<>();
+            encodeRows(texts.iterator(), texts.size(), options, (first, rows) -> parts.add(rows));
+            return parts.isEmpty() ? FloatMatrix.wrap(0, outputDimension(options), new float[0])
+                    : FloatMatrix.concat(parts);
+        }
         Pipeline.Plan plan = pipeline.plan(options.task());
         InputModule input = plan.input();
         String prompt = resolvePrompt(options);
@@ -261,6 +279,55 @@ public final class SentenceTransformer implements AutoCloseable {
             Normalize.normalizeRows(out, dim);
         }
         return FloatMatrix.wrap(n, dim, out);
+    }
+
+    /**
+     * Streams texts through the model: rows reach {@code sink} in input order, a chunk at a time, as they complete.
+     * Memory stays bounded by a window of batches however many texts the iterator yields; tokenization of the next
+     * batches overlaps inference of the current ones. Returns the number of rows written.
+     */
+    public long encode(Iterator<String> texts, EncodeOptions options, EmbeddingSink sink) {
+        if (texts == null || options == null || sink == null) {
+            throw new IllegalArgumentException("texts, options and sink must not be null");
+        }
+        EncodeRequests.requireFloatSentenceEmbeddings(options);
+        return guarded(() -> encodeRows(texts, -1, options, sink));
+    }
+
+    /** Streams texts through the model (see {@link #encode(Iterator, EncodeOptions, EmbeddingSink)}); closes the stream. */
+    public long encode(Stream<String> texts, EncodeOptions options, EmbeddingSink sink) {
+        if (texts == null) {
+            throw new IllegalArgumentException("texts must not be null");
+        }
+        try (texts) {
+            return encode(texts.iterator(), options, sink);
+        }
+    }
+
+    /**
+     * Starts a pool of encode workers, one per device ({@code "cpu"}, {@code "cuda"}, {@code "cuda:N"}), as
+     * Python's {@code start_multi_process_pool}. The workers are threads sharing this model's weights.
+     */
+    public EncodePool startMultiProcessPool(List<String> devices) {
+        return new EncodePool(devices);
+    }
+
+    /**
+     * Starts a CPU pool that fills the machine: as many workers as the cores divided by the model's threads per
+     * forward pass (a model loaded with {@code threads(1)} gets one worker per core).
+     */
+    public EncodePool startMultiProcessPool() {
+        int cores = Runtime.getRuntime().availableProcessors();
+        int workers = Math.max(1, cores / (intraOpThreads > 0 ? intraOpThreads : cores));
+        return new EncodePool(java.util.Collections.nCopies(workers, "cpu"));
+    }
+
+    /** Stops a pool's workers (Python's {@code stop_multi_process_pool}); the same as {@code pool.close()}. */
+    public void stopMultiProcessPool(EncodePool pool) {
+        if (pool == null) {
+            throw new IllegalArgumentException("pool must not be null");
+        }
+        pool.close();
     }
 
     /** Encodes a query: applies the model's {@code "query"} prompt unless the options name a prompt; task "query". */
@@ -614,6 +681,83 @@ public final class SentenceTransformer implements AutoCloseable {
     }
 
     // ---------------------------------------------------------------- helpers
+
+    private int outputDimension(EncodeOptions options) {
+        return Math.min(pipeline.plan(options.task()).embeddingDimension(), effectiveTruncateDim(options));
+    }
+
+    /** Every encode path: the batch pipeline on the caller's pool, a temporary pool, one worker or inline. */
+    private long encodeRows(Iterator<String> texts, long size, EncodeOptions options, EmbeddingSink sink) {
+        Pipeline.Plan plan = pipeline.plan(options.task());
+        String prompt = resolvePrompt(options);
+        int width = plan.embeddingDimension();
+        int dim = Math.min(width, effectiveTruncateDim(options));
+        int promptLength = prompt.isEmpty() ? 0 : plan.input().promptLength(prompt);
+        TokenBudgetBatcher batcher = new TokenBudgetBatcher(options.batchSize(),
+                options.tokenBudget() == null ? TokenBudgetBatcher.UNLIMITED : options.tokenBudget());
+        if (options.tokenBudget() != null) {
+            batcher.checkFits(plan.input().maxSeqLength());
+        }
+        EncodePool pool = options.pool();
+        boolean temporaryPool = pool == null && options.devices() != null;
+        if (temporaryPool) {
+            pool = startMultiProcessPool(options.devices());
+        }
+        InferenceWorkers workers = null;
+        boolean ownWorkers = false;
+        try {
+            int chunk;
+            if (pool != null) {
+                workers = pool.workers();
+                chunk = options.chunkSize() != null ? options.chunkSize()
+                        : BatchPipeline.defaultChunkSize(size, workers.size());
+            } else {
+                chunk = options.chunkSize() != null ? options.chunkSize()
+                        : size < 0 ? BatchPipeline.MAX_CHUNK : (int) Math.max(1, Math.min(size, BatchPipeline.MAX_CHUNK));
+                // One batch gains nothing from overlap: run it on this thread.
+                if (size < 0 || size > options.batchSize()) {
+                    workers = new InferenceWorkers(1, "st4j-encode-worker");
+                    ownWorkers = true;
+                }
+            }
+            BatchPipeline.Settings settings = new BatchPipeline.Settings(plan, prompt, promptLength, dim,
+                    options.normalizeEmbeddings(), batcher, chunk, progress(options, size), this::checkOpen,
+                    f -> EncodeRequests.checkWidth(plan, f, width));
+            return BatchPipeline.run(texts, size, settings, workers,
+                    (first, count, rows) -> sink.accept(first, FloatMatrix.wrap(count, dim, rows)));
+        } finally {
+            if (ownWorkers) {
+                workers.close();
+            }
+            if (temporaryPool) {
+                pool.close();
+            }
+        }
+    }
+
+    /** The caller's listener and the terminal bar, whichever are asked for. */
+    private static ProgressListener progress(EncodeOptions options, long size) {
+        ProgressListener bar = Boolean.TRUE.equals(options.showProgressBar())
+                ? TerminalProgressBar.onStderrIfTerminal(size) : null;
+        ProgressListener user = options.progressListener();
+        if (bar == null || user == null) {
+            return bar != null ? bar : user;
+        }
+        return new ProgressListener() {
+            @Override
+            public void progress(long texts, long tokens, long total) {
+                bar.progress(texts, tokens, total);
+                user.progress(texts, tokens, total);
+            }
+
+            @Override
+            public void done() {
+                bar.done();
+                user.done();
+            }
+        };
+    }
+
 
     private <T> T guarded(Supplier<T> body) {
         lifecycle.readLock().lock();

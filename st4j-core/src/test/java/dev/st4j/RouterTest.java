@@ -62,6 +62,7 @@ class RouterTest {
             assertArrayEquals(DOCUMENT, m.encode("a b"), 1e-6f);
             assertArrayEquals(QUERY, m.encode("a b", EncodeOptions.builder().task("query").build()), 1e-6f);
             assertEquals(2, m.getEmbeddingDimension());
+            assertTrue(m.getMaxSeqLength().isEmpty(), "StaticEmbedding has no max length (Python: math.inf)");
         }
     }
 

@@ -35,8 +35,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "-Xmx2g"})
 public class MatmulBenchmark {
-    /** Packed tokens, typical of a batch of 32 corpus texts. */
-    @Param({"864"})
+    /** Packed tokens: 864 is typical of a batch of 32 corpus texts, 128 of a batch of short ones. */
+    @Param({"864", "128"})
     int rows;
 
     /** in x out of the layer: attention projections, FFN up, FFN down. */
@@ -48,6 +48,10 @@ public class MatmulBenchmark {
 
     @Param({"1", "2"})
     int threads;
+
+    /** "load": weights packed once by {@link Kernels#prepare}; "call": packed by every matmul call. */
+    @Param({"load", "call"})
+    String packing;
 
     Kernels k;
     Parallel parallel;
@@ -71,9 +75,12 @@ public class MatmulBenchmark {
         for (int i = 0; i < weights.length; i++) {
             weights[i] = (float) r.nextGaussian() * 0.05f;
         }
-        w = WeightMatrix.of(weights, outDim, in);
         out = new float[rows * outDim];
         k = kernels.equals("vector") ? Kernels.preferred() : Kernels.scalar();
+        w = WeightMatrix.of(weights, outDim, in);
+        if (packing.equals("load")) {
+            w = k.prepare(w);
+        }
         parallel = new Parallel(threads);
     }
 

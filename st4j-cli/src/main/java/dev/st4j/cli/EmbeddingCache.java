@@ -7,6 +7,7 @@ import dev.st4j.io.EmbeddingFileException;
 import dev.st4j.io.Npy;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,29 +31,35 @@ final class EmbeddingCache {
 
     /** The cached embeddings of {@code corpus}, or {@code encode}'s, which are then cached. */
     static FloatMatrix load(Path corpus, SentenceTransformer model, String modelName, String options,
-            Supplier<FloatMatrix> encode, boolean[] hit) throws IOException {
+            Supplier<FloatMatrix> encode, PrintWriter err) throws IOException {
         Path dir = corpus.toAbsolutePath().getParent().resolve(FOLDER);
         String base = corpus.getFileName().toString();
         Path entry = dir.resolve(base + "." + key(corpus, model, modelName, options) + ".npy");
         if (Files.isRegularFile(entry)) {
             try {
                 FloatMatrix cached = Npy.read(entry).toFloatMatrix();
-                hit[0] = true;
+                err.println("st4j: corpus embeddings from the cache (" + entry + ")");
                 return cached;
             } catch (EmbeddingFileException e) {
                 Files.deleteIfExists(entry); // a damaged entry is recomputed, never used
             }
         }
         FloatMatrix embeddings = encode.get();
-        Npy.write(entry, EmbeddingArray.of(embeddings));
-        try (Stream<Path> old = Files.list(dir)) {
-            for (Path p : old.toList()) {
-                String n = p.getFileName().toString();
-                if (!p.equals(entry) && n.startsWith(base + ".") && n.endsWith(".npy")
-                        && n.length() == base.length() + 1 + 64 + 4) {
-                    Files.deleteIfExists(p);
+        try {
+            Npy.write(entry, EmbeddingArray.of(embeddings));
+            try (Stream<Path> old = Files.list(dir)) {
+                for (Path p : old.toList()) {
+                    String n = p.getFileName().toString();
+                    if (!p.equals(entry) && n.startsWith(base + ".") && n.endsWith(".npy")
+                            && n.length() == base.length() + 1 + 64 + 4) {
+                        Files.deleteIfExists(p);
+                    }
                 }
             }
+        } catch (IOException e) {
+            // A read-only corpus folder still searches; it just encodes again next time.
+            err.println("st4j: cannot write the embeddings cache in " + dir + " (" + e.getMessage()
+                    + "); pass --no-cache to skip it");
         }
         return embeddings;
     }

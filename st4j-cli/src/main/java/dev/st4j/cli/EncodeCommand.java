@@ -6,15 +6,19 @@ import dev.st4j.OutputValue;
 import dev.st4j.Precision;
 import dev.st4j.QuantizedEmbeddings;
 import dev.st4j.SentenceTransformer;
-import java.io.BufferedWriter;
+import dev.st4j.encoding.TerminalProgressBar;
+import dev.st4j.io.EmbeddingArray;
+import dev.st4j.io.Npy;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.channels.FileChannel;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -59,9 +63,16 @@ final class EncodeCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
+    @Option(names = "--token-budget", paramLabel = "N",
+            description = "Most real tokens per batch, on top of --batch-size (default: no limit).")
+    Integer tokenBudget;
+
+    @Option(names = "--progress", negatable = true,
+            description = "Progress bar (texts/s, tokens/s) on standard error; default: on when it is a terminal.")
+    Boolean progress;
+
     @Override
     public Integer call() throws IOException {
-        List<String> inputs = Inputs.texts(texts, flags.replaceInvalidUtf8);
         Format fmt = format != null ? format
                 : output != null && output.toString().endsWith(".npy") ? Format.npy : Format.json;
         Precision p = Precision.fromName(precision);
@@ -73,57 +84,102 @@ final class EncodeCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--output-value token_embeddings writes one matrix per text: use "
                     + "--format json or jsonl, and no --precision");
         }
-        FloatMatrix embeddings = null;
-        QuantizedEmbeddings quantized = null;
-        List<FloatMatrix> perText = null;
+        boolean bar = progress != null ? progress : TerminalProgressBar.stderrIsTerminal();
         try (SentenceTransformer model = modelOptions.load()) {
-            EncodeOptions options = flags.resolve(model, flags.options().build());
+            EncodeOptions options = flags.resolve(model, flags.options().tokenBudget(tokenBudget)
+                    .showProgressBar(bar).build());
+            if (p == Precision.FLOAT32 && !tokens) {
+                stream(model, options, fmt);
+                return 0;
+            }
+            List<String> inputs = Inputs.texts(texts, flags.replaceInvalidUtf8);
             if (tokens) {
-                perText = model.encodeTokens(inputs, options);
-            } else if (p == Precision.FLOAT32) {
-                embeddings = model.encode(inputs, options);
-            } else {
-                quantized = model.encodeQuantized(inputs, options.toBuilder().precision(p).build());
+                List<FloatMatrix> matrices = model.encodeTokens(inputs, options);
+                writeText(output, fmt, w -> writeTokenMatrices(matrices, fmt, w));
+                return 0;
             }
+            quantized(model.encodeQuantized(inputs, options.toBuilder().precision(p).build()), fmt);
         }
-        if (tokens) {
-            List<FloatMatrix> matrices = perText;
-            writeText(output, fmt, w -> writeTokenMatrices(matrices, fmt, w));
-            return 0;
-        }
-        FloatMatrix floats = embeddings;
-        QuantizedEmbeddings bytes = quantized;
-        TextWriter text = w -> {
-            if (bytes == null) {
-                writeText(floats.rows(), floats.cols(), (r, c) -> Float.toString(floats.get(r, c)), fmt, w);
-            } else {
-                writeText(bytes.rows(), bytes.cols(), (r, c) -> Integer.toString(bytes.get(r, c)), fmt, w);
-            }
-        };
-        StreamWriter writer = stream -> {
-            if (fmt != Format.npy) {
-                Writer w = new BufferedWriter(new OutputStreamWriter(stream, StandardCharsets.UTF_8));
-                text.write(w);
-                w.flush();
-            } else if (bytes == null) {
-                NpyWriter.write(floats, stream);
-            } else {
-                NpyWriter.write(bytes, stream);
-            }
-        };
-        if (output == null) {
-            if (fmt == Format.npy) {
-                writer.write(System.out);
-                System.out.flush();
-            } else {
-                Writer out = spec.commandLine().getOut();
-                text.write(out);
-                out.flush();
-            }
-            return 0;
-        }
-        writeAtomically(output, writer);
         return 0;
+    }
+
+    /**
+     * float32 sentence embeddings: texts are read, encoded and written a chunk at a time, so memory stays flat
+     * whatever the input length. A file is written beside its target and renamed into place at the end (a
+     * {@code .npy} header gets its row count then); on any failure, the reader's included, no file is left.
+     */
+    private void stream(SentenceTransformer model, EncodeOptions options, Format fmt) throws IOException {
+        Iterator<String> inputs = Inputs.lines(texts, flags.replaceInvalidUtf8);
+        int cols = model.encode(List.of(), options).cols(); // the width with every option applied
+        if (fmt == Format.npy) {
+            Path tmp = output == null ? Files.createTempFile("st4j-encode", ".npy") : null;
+            try {
+                // Standard output cannot be rewound to patch the header: stream into a temporary file first.
+                writeAtomically(output != null ? output : tmp, tmpFile -> {
+                    try (FileChannel ch = FileChannel.open(tmpFile, StandardOpenOption.WRITE)) {
+                        NpyStream npy = new NpyStream(ch, cols);
+                        model.encode(inputs, options, (first, rows) -> npy.append(rows));
+                        npy.finish();
+                    }
+                });
+                if (tmp != null) {
+                    Files.copy(tmp, System.out);
+                    System.out.flush();
+                }
+            } finally {
+                if (tmp != null) {
+                    Files.deleteIfExists(tmp);
+                }
+            }
+            return;
+        }
+        writeText(output, fmt, w -> {
+            if (fmt == Format.json) {
+                w.write("[");
+            }
+            model.encode(inputs, options, (first, rows) -> {
+                for (int r = 0; r < rows.rows(); r++) {
+                    if (fmt == Format.json && first + r > 0) {
+                        w.write(",\n ");
+                    }
+                    writeRow(rows.row(r), w);
+                    if (fmt == Format.jsonl) {
+                        w.write("\n");
+                    }
+                }
+            });
+            if (fmt == Format.json) {
+                w.write("]\n");
+            }
+        });
+    }
+
+    private static void writeRow(float[] row, Writer out) throws IOException {
+        StringBuilder sb = new StringBuilder(row.length * 12).append('[');
+        for (int c = 0; c < row.length; c++) {
+            if (c > 0) {
+                sb.append(", ");
+            }
+            sb.append(row[c]);
+        }
+        out.write(sb.append(']').toString());
+    }
+
+    /** int8/uint8 ranges come from the whole call's embeddings (as Python's encode does), so they are in memory. */
+    private void quantized(QuantizedEmbeddings bytes, Format fmt) throws IOException {
+        if (fmt != Format.npy) {
+            writeText(output, fmt, w -> writeText(bytes.rows(), bytes.cols(),
+                    (r, c) -> Integer.toString(bytes.get(r, c)), fmt, w));
+        } else if (output == null) {
+            Npy.write(System.out, EmbeddingArray.of(bytes));
+            System.out.flush();
+        } else {
+            writeAtomically(output, tmpFile -> {
+                try (OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(tmpFile))) {
+                    Npy.write(out, EmbeddingArray.of(bytes));
+                }
+            });
+        }
     }
 
     /** Text output to standard output, or to {@code file} atomically. */
@@ -134,10 +190,10 @@ final class EncodeCommand implements Callable<Integer> {
             out.flush();
             return;
         }
-        writeAtomically(file, stream -> {
-            Writer w = new BufferedWriter(new OutputStreamWriter(stream, StandardCharsets.UTF_8));
-            text.write(w);
-            w.flush();
+        writeAtomically(file, tmpFile -> {
+            try (Writer w = Files.newBufferedWriter(tmpFile, StandardCharsets.UTF_8)) {
+                text.write(w);
+            }
         });
     }
 
@@ -203,19 +259,17 @@ final class EncodeCommand implements Callable<Integer> {
         }
     }
 
-    interface StreamWriter {
-        void write(OutputStream out) throws IOException;
+    interface FileWriter {
+        void write(Path tmp) throws IOException;
     }
 
     /** Writes to a temporary file beside {@code target} and renames it into place, so no half file is left. */
-    static void writeAtomically(Path target, StreamWriter writer) throws IOException {
+    static void writeAtomically(Path target, FileWriter writer) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         Path tmp = Files.createTempFile(dir, "." + target.getFileName(), ".partial");
         try {
-            try (OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(tmp))) {
-                writer.write(out);
-            }
+            writer.write(tmp);
             Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } finally {
             Files.deleteIfExists(tmp);

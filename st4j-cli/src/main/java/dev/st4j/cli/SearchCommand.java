@@ -59,12 +59,12 @@ final class SearchCommand implements Callable<Integer> {
         }
         List<String> texts = TextFile.read(corpus, "--corpus");
         List<String> qs = Inputs.texts(queries);
+        Inputs.checkNotEmpty(qs);
         PrintWriter out = spec.commandLine().getOut();
         try (SentenceTransformer model = modelOptions.load()) {
             SimilarityFunction f = function == null ? model.getSimilarityFunction()
                     : SimilarityFunction.fromName(function);
             EncodeOptions docOptions = EncodeOptions.defaults();
-            boolean[] hit = {false};
             FloatMatrix corpusEmb;
             if (noCache) {
                 corpusEmb = model.encodeDocument(texts, docOptions);
@@ -72,11 +72,7 @@ final class SearchCommand implements Callable<Integer> {
                 String options = "document-encode " + docOptions + " max-seq-length " + model.getMaxSeqLength()
                         + " truncate-dim " + model.getTruncateDim() + " backend " + model.describeBackend();
                 corpusEmb = EmbeddingCache.load(corpus, model, modelOptions.describe(), options,
-                        () -> model.encodeDocument(texts, docOptions), hit);
-            }
-            if (hit[0]) {
-                spec.commandLine().getErr().println("st4j: corpus embeddings from the cache ("
-                        + EmbeddingCache.FOLDER + ")");
+                        () -> model.encodeDocument(texts, docOptions), spec.commandLine().getErr());
             }
             FloatMatrix queryEmb = model.encodeQuery(qs, EncodeOptions.defaults());
             List<List<SemanticSearch.Hit>> hits = SemanticSearch.semanticSearch(queryEmb, corpusEmb,

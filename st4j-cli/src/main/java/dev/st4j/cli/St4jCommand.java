@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
             MineCommand.class,
             ClusterCommand.class,
             EvaluateCommand.class,
+            ServeCommand.class,
             CommandLine.HelpCommand.class})
 public final class St4jCommand implements Runnable {
 

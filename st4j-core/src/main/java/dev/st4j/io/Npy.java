@@ -33,7 +33,10 @@ public final class Npy {
 
     /**
      * The header {@code numpy.save} writes for an array of {@code type} and {@code shape}: magic, version, length,
-     * the dict, spaces and a newline, 64-byte aligned. For writers that stream rows after it (little-endian, C order).
+     * the dict, spaces and a newline, 64-byte aligned. For writers that stream rows after it (little-endian, C order):
+     * like numpy's, the header leaves room for the first dimension to grow to 21 digits, so its length does not depend
+     * on it, and a writer that learns the row count only at the end can write {@code header(type, 0, cols)} first and
+     * overwrite it in place with {@code header(type, rows, cols)}.
      */
     public static byte[] header(EmbeddingArray.Type type, long... shape) {
         StringBuilder dims = new StringBuilder("(");

@@ -240,6 +240,23 @@ public final class Pipeline implements AutoCloseable {
             return f;
         }
 
+        /**
+         * Runs the input module alone, the costly part of a forward pass; {@link #forwardRest} finishes the batch
+         * (pooling and the modules after it), on another thread if the caller wants.
+         */
+        public Features forwardInput(TokenBatch batch, int promptLength) {
+            Features f = new Features(batch, promptLength);
+            input.forward(f);
+            return f;
+        }
+
+        /** Runs the modules after the input module on a batch that {@link #forwardInput} started. */
+        public void forwardRest(Features f) {
+            for (int i = 1; i < modules.size(); i++) {
+                modules.get(i).forward(f);
+            }
+        }
+
         /** Runs only the input module: token embeddings, as {@code output_value="token_embeddings"} gives them. */
         public Features forwardTokens(TokenBatch batch, int promptLength) {
             if (!input.producesTokenEmbeddings()) {

@@ -114,6 +114,12 @@ public final class StaticEmbedding implements InputModule {
         return tokenizer;
     }
 
+    /** Python's {@code math.inf}: st4j cuts nothing (only tokenizer.json's own truncation block, if any). */
+    @Override
+    public int maxSeqLength() {
+        return TextTokenizer.UNLIMITED;
+    }
+
     @Override
     public void setMaxSeqLength(int length) {
         throw new UnsupportedModelException("a StaticEmbedding model has no max sequence length to set");

@@ -96,6 +96,14 @@ class NpyTest {
     }
 
     @Test
+    void theHeaderLengthDoesNotDependOnTheRowCountSoAStreamingWriterCanPatchIt() {
+        int length = Npy.header(EmbeddingArray.Type.FLOAT32, 0, 384).length;
+        assertEquals(128, length);
+        assertEquals(length, Npy.header(EmbeddingArray.Type.FLOAT32, 1_000_000_000L, 384).length);
+        assertEquals(length, Npy.header(EmbeddingArray.Type.FLOAT32, 123_456_789_012_345L, 384).length);
+    }
+
+    @Test
     void everyTypeRoundTrips() throws IOException {
         FloatMatrix m = FloatMatrix.of(new float[][] {{0.25f, -1.5f, 3f, 0f}, {-0.125f, 2f, -8f, 1f}});
         for (EmbeddingArray a : new EmbeddingArray[] {EmbeddingArray.of(m), EmbeddingArray.float16(m),

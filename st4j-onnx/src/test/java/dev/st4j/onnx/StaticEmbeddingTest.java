@@ -6,13 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.st4j.SentenceTransformer;
 import dev.st4j.UnsupportedModelException;
-import dev.st4j.safetensors.DType;
-import dev.st4j.safetensors.SafetensorsWriter;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,21 +22,7 @@ class StaticEmbeddingTest {
     Path dir;
 
     private Path staticModel() throws IOException {
-        try (SentenceTransformer minilm = SentenceTransformer.load("all-MiniLM-L6-v2")) {
-            Files.copy(minilm.folder().resolve("tokenizer.json"), dir.resolve("tokenizer.json"));
-        }
-        int vocab = 30522;
-        float[] table = new float[vocab * 3];
-        for (int i = 0; i < vocab; i++) {
-            table[3 * i] = i;
-            table[3 * i + 1] = 2 * i;
-            table[3 * i + 2] = 1;
-        }
-        SafetensorsWriter.write(dir.resolve("model.safetensors"),
-                Map.of("embedding.weight", new SafetensorsWriter.Entry(new long[] {vocab, 3}, table)), DType.F32);
-        Files.writeString(dir.resolve("modules.json"), """
-                [{"idx": 0, "name": "0", "path": "", "type": "sentence_transformers.models.StaticEmbedding"}]""");
-        return dir;
+        return StaticModels.create(dir, StaticModels.BERT_VOCAB);
     }
 
     @Test

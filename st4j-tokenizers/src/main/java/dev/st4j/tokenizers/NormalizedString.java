@@ -200,18 +200,39 @@ public final class NormalizedString {
 
     /** Maps every code point to one code point. */
     public void map(IntUnaryOperator f) {
+        String s = normalized;
+        int n = s.length();
+        StringBuilder sb = null;
+        for (int i = 0; i < n; ) {
+            int cp = s.codePointAt(i);
+            int w = Character.charCount(cp);
+            int m = f.applyAsInt(cp);
+            if (m != cp && sb == null) {
+                sb = new StringBuilder(n).append(s, 0, i);
+            }
+            if (sb != null) {
+                if (Character.charCount(m) != w) {
+                    mapSlow(f);
+                    return;
+                }
+                sb.appendCodePoint(m);
+            }
+            i += w;
+        }
+        if (sb != null) {
+            // Same number of UTF-16 units per character: the alignments stay as they are.
+            normalized = sb.toString();
+        }
+    }
+
+    private void mapSlow(IntUnaryOperator f) {
         Changes out = new Changes();
-        boolean changed = false;
         for (int i = 0; i < normalized.length(); ) {
             int cp = normalized.codePointAt(i);
-            int m = f.applyAsInt(cp);
-            changed |= m != cp;
-            out.add(m, 0);
+            out.add(f.applyAsInt(cp), 0);
             i += Character.charCount(cp);
         }
-        if (changed) {
-            transform(out, 0);
-        }
+        transform(out, 0);
     }
 
     /** Keeps the code points the predicate accepts. */
@@ -257,13 +278,20 @@ public final class NormalizedString {
         boolean changed = false;
         for (int i = 0; i < normalized.length(); ) {
             int cp = normalized.codePointAt(i);
-            if (cp == 0x130 || Character.toLowerCase(cp) != cp) {
+            if (cp == 0x130) {
                 changed = true;
                 break;
+            }
+            if (Character.toLowerCase(cp) != cp) {
+                changed = true;
             }
             i += Character.charCount(cp);
         }
         if (!changed) {
+            return;
+        }
+        if (normalized.indexOf('\u0130') < 0) {
+            map(Character::toLowerCase);
             return;
         }
         Changes out = new Changes();

@@ -29,6 +29,13 @@ class SharedFilesConformanceTest {
     @Tag("slow")
     @ParameterizedTest
     @MethodSource("files")
+    void everyCodePointMatchesDjl(String file) {
+        assertNone(compare(TestData.json(file), WordPieceConformanceTest.everyCodePoint(), 0, "longest_first", false));
+    }
+
+    @Tag("slow")
+    @ParameterizedTest
+    @MethodSource("files")
     void everyCorpusLineAndTruncatedPairsMatchDjl(String file) {
         String json = TestData.json(file);
         List<String> failures = new ArrayList<>(compare(json, TestData.corpus(), 0, "longest_first", false));

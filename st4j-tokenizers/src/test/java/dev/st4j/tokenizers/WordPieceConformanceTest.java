@@ -6,6 +6,7 @@ import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -95,6 +96,33 @@ class WordPieceConformanceTest {
     @MethodSource("files")
     void everyCorpusLineMatchesDjl(String file) {
         assertNone(compare(TestData.json(file), texts(), 0, "longest_first", false));
+    }
+
+    /** Every code point between two letters, 64 to a text: character classes as HF's (older) Unicode tables. */
+    @Tag("slow")
+    @Test
+    void everyCodePointMatchesDjl() {
+        assertNone(compare(TestData.json(TestData.EMBEDDED.get(0)), everyCodePoint(), 0, "longest_first", false));
+    }
+
+    /** Every code point but the surrogates, each between two x's, 64 to a text. */
+    static List<String> everyCodePoint() {
+        List<String> texts = new ArrayList<>();
+        StringBuilder sb = new StringBuilder();
+        int inText = 0;
+        for (int cp = 0; cp <= Character.MAX_CODE_POINT; cp++) {
+            if (cp >= Character.MIN_SURROGATE && cp <= Character.MAX_SURROGATE) {
+                continue;
+            }
+            sb.append('x').appendCodePoint(cp).append("x ");
+            if (++inText == 64) {
+                texts.add(sb.toString());
+                sb.setLength(0);
+                inText = 0;
+            }
+        }
+        texts.add(sb.toString());
+        return texts;
     }
 
     @Tag("slow")

@@ -6,9 +6,12 @@ abstract class TiledKernels implements Kernels {
     /** The inner kernel {@link TiledMatmul} runs on each tile. */
     abstract TiledMatmul.Tile tile();
 
+    /** {@code -Dst4j.packWeights=false} keeps packing per call, to measure what packing at load gains. */
+    private static final boolean PACK_AT_LOAD = !"false".equals(System.getProperty("st4j.packWeights"));
+
     @Override
     public WeightMatrix prepare(WeightMatrix w) {
-        if (w instanceof PackedMatrix p && p.blockColumns() == tile().columns()) {
+        if (!PACK_AT_LOAD || w instanceof PackedMatrix p && p.blockColumns() == tile().columns()) {
             return w;
         }
         return w.storedBytes() == Float.BYTES ? PackedMatrix.pack(w, tile()) : w;

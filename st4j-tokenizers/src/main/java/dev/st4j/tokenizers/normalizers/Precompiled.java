@@ -19,9 +19,15 @@ final class Precompiled implements Normalizer {
     private final int[] trie;
     private final byte[] normalized;
 
+    /** Whether each ASCII character on its own has a rule. */
+    private final boolean[] asciiMapped = new boolean[128];
+
     private Precompiled(int[] trie, byte[] normalized) {
         this.trie = trie;
         this.normalized = normalized;
+        for (int c = 0; c < 128; c++) {
+            asciiMapped[c] = transform(new byte[] {(byte) c}) != null;
+        }
     }
 
     static Normalizer fromJson(JsonNode node) {
@@ -106,6 +112,9 @@ final class Precompiled implements Normalizer {
         if (s.isEmpty()) {
             return;
         }
+        if (asciiUnchanged(s)) {
+            return;
+        }
         NormalizedString.Changes out = new NormalizedString.Changes();
         boolean modified = false;
         BreakIterator graphemes = BreakIterator.getCharacterInstance();
@@ -139,6 +148,20 @@ final class Precompiled implements Normalizer {
         if (modified) {
             text.transform(out, 0);
         }
+    }
+
+    /**
+     * Whether the text is ASCII that the rules leave alone: each such character is its own grapheme (CR LF aside,
+     * which is then looked up as a pair) and has no replacement.
+     */
+    private boolean asciiUnchanged(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c >= 128 || asciiMapped[c] || c == '\r') {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** HF's change codes for one replaced part: extra characters are insertions, missing ones removals. */

@@ -1,0 +1,107 @@
+package dev.st4j.server;
+
+import java.time.Duration;
+
+/**
+ * Settings of an {@link EmbeddingServer}: where it listens and the limits that keep one client from stalling the
+ * others. Build with {@link #builder()}; every limit is checked when it is set.
+ *
+ * @param host address to bind ({@code 127.0.0.1} by default; {@code 0.0.0.0} for every interface)
+ * @param port TCP port; 0 picks a free one ({@link EmbeddingServer#port()} tells which)
+ * @param maxBatchTokens tokens per batch the batcher hands to {@code encode} (TEI's {@code --max-batch-tokens})
+ * @param maxClientBatch inputs one request may hold (413 beyond it); larger client batches than a model batch are
+ *     split internally and answered in order
+ * @param maxBodyBytes request body limit (413 beyond it)
+ * @param maxQueuedTokens tokens waiting per model before requests get 429 with {@code Retry-After}
+ * @param maxConcurrentRequests requests handled at once (virtual threads); further connections wait in Jetty
+ * @param stopTimeout how long a graceful stop waits for requests in flight and queued work
+ */
+public record ServerOptions(String host, int port, int maxBatchTokens, int maxClientBatch, long maxBodyBytes,
+        long maxQueuedTokens, int maxConcurrentRequests, Duration stopTimeout) {
+
+    public ServerOptions {
+        if (host == null || host.isBlank()) {
+            throw new IllegalArgumentException("host must be an address such as 127.0.0.1");
+        }
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port must be 0..65535, got " + port);
+        }
+        positive("maxBatchTokens", maxBatchTokens);
+        positive("maxClientBatch", maxClientBatch);
+        positive("maxBodyBytes", maxBodyBytes);
+        positive("maxQueuedTokens", maxQueuedTokens);
+        positive("maxConcurrentRequests", maxConcurrentRequests);
+        if (stopTimeout == null || stopTimeout.isNegative()) {
+            throw new IllegalArgumentException("stopTimeout must be zero or positive");
+        }
+    }
+
+    private static void positive(String name, long value) {
+        if (value <= 0) {
+            throw new IllegalArgumentException(name + " must be positive, got " + value);
+        }
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Builds {@link ServerOptions}; defaults: 127.0.0.1:8080, 16,384 batch tokens (TEI's), 2,048 inputs, 8 MiB. */
+    public static final class Builder {
+        private String host = "127.0.0.1";
+        private int port = 8080;
+        private int maxBatchTokens = 16_384;
+        private int maxClientBatch = 2_048;
+        private long maxBodyBytes = 8L << 20;
+        private Long maxQueuedTokens;
+        private int maxConcurrentRequests = 512;
+        private Duration stopTimeout = Duration.ofSeconds(30);
+
+        public Builder host(String host) {
+            this.host = host;
+            return this;
+        }
+
+        public Builder port(int port) {
+            this.port = port;
+            return this;
+        }
+
+        public Builder maxBatchTokens(int maxBatchTokens) {
+            this.maxBatchTokens = maxBatchTokens;
+            return this;
+        }
+
+        public Builder maxClientBatch(int maxClientBatch) {
+            this.maxClientBatch = maxClientBatch;
+            return this;
+        }
+
+        public Builder maxBodyBytes(long maxBodyBytes) {
+            this.maxBodyBytes = maxBodyBytes;
+            return this;
+        }
+
+        /** Default: 64 batches' worth ({@code 64 * maxBatchTokens}). */
+        public Builder maxQueuedTokens(long maxQueuedTokens) {
+            this.maxQueuedTokens = maxQueuedTokens;
+            return this;
+        }
+
+        public Builder maxConcurrentRequests(int maxConcurrentRequests) {
+            this.maxConcurrentRequests = maxConcurrentRequests;
+            return this;
+        }
+
+        public Builder stopTimeout(Duration stopTimeout) {
+            this.stopTimeout = stopTimeout;
+            return this;
+        }
+
+        public ServerOptions build() {
+            long queued = maxQueuedTokens != null ? maxQueuedTokens : 64L * Math.max(1, maxBatchTokens);
+            return new ServerOptions(host, port, maxBatchTokens, maxClientBatch, maxBodyBytes, queued,
+                    maxConcurrentRequests, stopTimeout);
+        }
+    }
+}
