@@ -78,9 +78,14 @@ public final class St4jSpringEmbeddingModel implements EmbeddingModel, AutoClose
         return new EmbeddingResponse(out, new EmbeddingResponseMetadata(modelName, null));
     }
 
+    /** The document's text (its metadata is not embedded, as in Spring AI's default). */
     @Override
     public float[] embed(Document document) {
-        return embed(getEmbeddingContent(document));
+        String text = document == null ? null : document.getText();
+        if (text == null) {
+            throw new IllegalArgumentException("the document has no text; st4j embeds text only");
+        }
+        return embed(text);
     }
 
     /** The width of the vectors (the options' truncateDim when smaller than the model's), without a probe call. */

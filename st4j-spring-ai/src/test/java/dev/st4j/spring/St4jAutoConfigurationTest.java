@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.st4j.EncodeOptions;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.springframework.ai.document.Document;
 import org.springframework.ai.embedding.EmbeddingModel;
 import org.springframework.ai.embedding.EmbeddingOptions;
 import org.springframework.ai.embedding.EmbeddingRequest;
@@ -70,6 +71,7 @@ class St4jAutoConfigurationTest {
                 }
             }
             assertEquals(384, model.dimensions());
+            assertArrayEquals(e.get(1), model.embed(new Document(SEED.get(1))), 1e-6f);
         }, "st4j.model=all-MiniLM-L6-v2", "st4j.threads=2");
     }
 
