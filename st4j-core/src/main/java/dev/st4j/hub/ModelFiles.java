@@ -3,7 +3,7 @@ package dev.st4j.hub;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.st4j.backend.BackendOptions;
 import dev.st4j.backend.BackendProvider;
-import dev.st4j.model.ModuleSpec;
+import dev.st4j.internal.modelfolder.ModuleSpec;
 import dev.st4j.pipeline.Backends;
 import dev.st4j.pipeline.ModuleRegistry;
 import java.nio.file.Path;

@@ -8,7 +8,7 @@ import dev.st4j.UnsupportedModelException;
 import dev.st4j.backend.BackendOptions;
 import dev.st4j.backend.BackendProvider;
 import dev.st4j.backend.TransformerBackend;
-import dev.st4j.model.ModelFolder;
+import dev.st4j.internal.modelfolder.ModelFolder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

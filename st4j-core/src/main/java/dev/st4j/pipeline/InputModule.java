@@ -1,7 +1,7 @@
 package dev.st4j.pipeline;
 
 import dev.st4j.backend.TokenBatch;
-import dev.st4j.tokenizer.TextTokenizer;
+import dev.st4j.internal.tokenizer.TextTokenizer;
 import java.util.List;
 
 /**

@@ -2,11 +2,11 @@ package dev.st4j.pipeline;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.st4j.ModelFormatException;
-import dev.st4j.model.ModelFolder;
-import dev.st4j.safetensors.DType;
-import dev.st4j.safetensors.SafetensorsFile;
-import dev.st4j.safetensors.SafetensorsWriter;
-import dev.st4j.safetensors.Tensor;
+import dev.st4j.internal.modelfolder.ModelFolder;
+import dev.st4j.internal.safetensors.DType;
+import dev.st4j.internal.safetensors.SafetensorsFile;
+import dev.st4j.internal.safetensors.SafetensorsWriter;
+import dev.st4j.internal.safetensors.Tensor;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;

@@ -1,7 +1,7 @@
 package dev.st4j.pipeline;
 
 import dev.st4j.backend.BackendOptions;
-import dev.st4j.model.ModelFolder;
+import dev.st4j.internal.modelfolder.ModelFolder;
 import java.nio.file.Path;
 
 /**

@@ -3,7 +3,7 @@ package dev.st4j.pipeline;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.st4j.ModelFormatException;
 import dev.st4j.backend.TokenBatch;
-import dev.st4j.model.ModelFolder;
+import dev.st4j.internal.modelfolder.ModelFolder;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;

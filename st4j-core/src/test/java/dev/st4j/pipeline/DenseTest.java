@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.st4j.ModelFormatException;
 import dev.st4j.backend.TokenBatch;
-import dev.st4j.safetensors.DType;
-import dev.st4j.safetensors.SafetensorsWriter;
+import dev.st4j.internal.safetensors.DType;
+import dev.st4j.internal.safetensors.SafetensorsWriter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

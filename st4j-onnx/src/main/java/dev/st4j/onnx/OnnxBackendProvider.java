@@ -6,7 +6,7 @@ import dev.st4j.ModelFormatException;
 import dev.st4j.backend.BackendOptions;
 import dev.st4j.backend.BackendProvider;
 import dev.st4j.backend.TransformerBackend;
-import dev.st4j.model.ModelFolder;
+import dev.st4j.internal.modelfolder.ModelFolder;
 import dev.st4j.pipeline.Backends;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -16,7 +16,7 @@ import dev.st4j.engine.rotary.RmsNorm;
 import dev.st4j.engine.rotary.RotaryEmbedding;
 import dev.st4j.engine.rotary.RotaryModel;
 import dev.st4j.engine.rotary.SelfAttention;
-import dev.st4j.safetensors.SafetensorsFile;
+import dev.st4j.internal.safetensors.SafetensorsFile;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

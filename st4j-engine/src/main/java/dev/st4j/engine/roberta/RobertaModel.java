@@ -13,7 +13,7 @@ import dev.st4j.engine.layers.PositionIds;
 import dev.st4j.engine.layers.PostLnEncoder;
 import dev.st4j.engine.rotary.Checkpoint;
 import dev.st4j.engine.rotary.ModelConfig;
-import dev.st4j.safetensors.SafetensorsFile;
+import dev.st4j.internal.safetensors.SafetensorsFile;
 import java.nio.file.Path;
 
 /**

@@ -2,9 +2,9 @@ package dev.st4j.engine.rotary;
 
 import dev.st4j.ModelFormatException;
 import dev.st4j.engine.kernels.WeightMatrix;
-import dev.st4j.safetensors.DType;
-import dev.st4j.safetensors.SafetensorsFile;
-import dev.st4j.safetensors.Tensor;
+import dev.st4j.internal.safetensors.DType;
+import dev.st4j.internal.safetensors.SafetensorsFile;
+import dev.st4j.internal.safetensors.Tensor;
 import java.util.Arrays;
 
 /**

@@ -1,6 +1,6 @@
 package dev.st4j.engine.rotary;
 
-import dev.st4j.safetensors.Tensor;
+import dev.st4j.internal.safetensors.Tensor;
 import java.util.function.Function;
 
 /**

@@ -98,7 +98,7 @@ public final class PackedBatch {
     }
 
     /** Row {@code id} of {@code table} ({@code [vocab, width]}, read in place) for each packed token, into {@code x}. */
-    public void gather(dev.st4j.safetensors.Tensor table, int width, float[] x) {
+    public void gather(dev.st4j.internal.safetensors.Tensor table, int width, float[] x) {
         for (int s = 0; s < sequences(); s++) {
             for (int t = offsets[s]; t < offsets[s + 1]; t++) {
                 table.read(id(s, t) * width, width, x, t * width);

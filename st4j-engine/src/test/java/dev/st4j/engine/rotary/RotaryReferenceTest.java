@@ -12,7 +12,7 @@ import dev.st4j.engine.kernels.Kernels;
 import dev.st4j.engine.kernels.Parallel;
 import dev.st4j.engine.modernbert.ModernBertModel;
 import dev.st4j.engine.qwen3.Qwen3Model;
-import dev.st4j.safetensors.SafetensorsFile;
+import dev.st4j.internal.safetensors.SafetensorsFile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
