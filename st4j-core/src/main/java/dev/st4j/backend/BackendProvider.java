@@ -12,7 +12,7 @@ import java.util.Set;
  *
  * <p>Core, the hub and the command line never name weight files or architectures themselves: they ask each backend
  * whether it runs a folder's {@code config.json} ({@link #supports}) and which of the folder's files it would load
- * ({@link #weightFiles}), and pick by {@link dev.st4j.pipeline.Backends#choose}.
+ * ({@link #weightFiles}), and pick by {@link dev.st4j.internal.backends.Backends#choose}.
  */
 public interface BackendProvider {
 

@@ -1,6 +1,7 @@
-package dev.st4j.pipeline;
+package dev.st4j.internal.pipeline;
 
 import dev.st4j.backend.TokenBatch;
+import dev.st4j.pipeline.Pooling;
 
 /**
  * What flows through the module pipeline for one batch, named as in sentence-transformers' feature dictionary:
@@ -92,7 +93,7 @@ public final class Features {
     }
 
     /** Moves every row's real tokens (ids, mask, token embeddings) to the end of the row: Python's left padding. */
-    void padLeft() {
+    public void padLeft() {
         if (leftPadded) {
             return;
         }

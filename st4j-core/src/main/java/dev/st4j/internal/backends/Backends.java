@@ -1,4 +1,4 @@
-package dev.st4j.pipeline;
+package dev.st4j.internal.backends;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -9,6 +9,7 @@ import dev.st4j.backend.BackendOptions;
 import dev.st4j.backend.BackendProvider;
 import dev.st4j.backend.TransformerBackend;
 import dev.st4j.internal.modelfolder.ModelFolder;
+import dev.st4j.pipeline.Transformer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,7 +1,18 @@
-package dev.st4j.pipeline;
+package dev.st4j.internal.pipeline;
 
 import dev.st4j.ModelFormatException;
 import dev.st4j.UnsupportedModelException;
+import dev.st4j.pipeline.Dense;
+import dev.st4j.pipeline.Dropout;
+import dev.st4j.pipeline.LayerNorm;
+import dev.st4j.pipeline.Module;
+import dev.st4j.pipeline.Normalize;
+import dev.st4j.pipeline.Pooling;
+import dev.st4j.pipeline.Router;
+import dev.st4j.pipeline.StaticEmbedding;
+import dev.st4j.pipeline.Transformer;
+import dev.st4j.pipeline.WordEmbeddings;
+import dev.st4j.pipeline.WordWeights;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -52,7 +63,7 @@ public final class ModuleRegistry {
     }
 
     /** The module type for a {@code modules.json} type string, if st4j knows it. */
-    static Optional<ModuleType> find(String typeRef) {
+    public static Optional<ModuleType> find(String typeRef) {
         if (typeRef == null || !typeRef.startsWith("sentence_transformers.")) {
             return Optional.empty();
         }
@@ -69,7 +80,7 @@ public final class ModuleRegistry {
      * The module type for a type string, or a typed error: custom code is refused (st4j never runs code from a
      * model folder), known-but-unsupported modules are named, anything else is a format error.
      */
-    static ModuleType resolve(String typeRef, String where, Path declaredIn) {
+    public static ModuleType resolve(String typeRef, String where, Path declaredIn) {
         if (typeRef == null || !typeRef.startsWith("sentence_transformers.")) {
             throw new UnsupportedModelException(declaredIn + ": " + where + " has type '" + typeRef
                     + "', which is custom code shipped with the model. st4j never runs code from a model folder "
@@ -114,7 +125,7 @@ public final class ModuleRegistry {
     }
 
     /** Loads the module a type string names, from the folder in {@code context}. */
-    static Module load(String typeRef, String where, ModuleContext context) {
+    public static Module load(String typeRef, String where, ModuleContext context) {
         return resolve(typeRef, where, context.declaredIn()).loader().load(context);
     }
 }

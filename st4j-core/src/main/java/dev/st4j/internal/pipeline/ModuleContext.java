@@ -1,4 +1,4 @@
-package dev.st4j.pipeline;
+package dev.st4j.internal.pipeline;
 
 import dev.st4j.backend.BackendOptions;
 import dev.st4j.internal.modelfolder.ModelFolder;
@@ -15,7 +15,7 @@ import java.nio.file.Path;
  * @param backendOptions threads and ONNX file name
  * @param inputDimension output width of the previous module, or -1
  */
-record ModuleContext(ModelFolder model, Path dir, Path declaredIn, String backend,
+public record ModuleContext(ModelFolder model, Path dir, Path declaredIn, String backend,
         BackendOptions backendOptions, int inputDimension) {
 
     /** The same model and backend, for a sub-module in {@code subDir} after a module of width {@code dim}. */

@@ -1,4 +1,4 @@
-package dev.st4j.pipeline;
+package dev.st4j.internal.pipeline;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.st4j.UnsupportedModelException;
@@ -7,6 +7,11 @@ import dev.st4j.backend.TokenBatch;
 import dev.st4j.internal.modelfolder.ModelFolder;
 import dev.st4j.internal.modelfolder.ModuleSpec;
 import dev.st4j.internal.modelfolder.SentenceTransformerConfig;
+import dev.st4j.pipeline.Module;
+import dev.st4j.pipeline.Pooling;
+import dev.st4j.pipeline.Router;
+import dev.st4j.pipeline.StaticEmbedding;
+import dev.st4j.pipeline.Transformer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

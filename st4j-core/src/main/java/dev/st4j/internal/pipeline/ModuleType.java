@@ -1,5 +1,6 @@
-package dev.st4j.pipeline;
+package dev.st4j.internal.pipeline;
 
+import dev.st4j.pipeline.Module;
 import java.util.List;
 
 /**
@@ -11,11 +12,11 @@ import java.util.List;
  * @param optionalFiles files it reads when they exist
  * @param loader builds the module from its folder
  */
-record ModuleType(String className, List<String> requiredFiles, List<String> optionalFiles, Loader loader) {
+public record ModuleType(String className, List<String> requiredFiles, List<String> optionalFiles, Loader loader) {
 
     /** Builds a module from its folder. */
     @FunctionalInterface
-    interface Loader {
+    public interface Loader {
         Module load(ModuleContext context);
     }
 

@@ -1,7 +1,9 @@
-package dev.st4j.pipeline;
+package dev.st4j.internal.pipeline;
 
 import dev.st4j.backend.TokenBatch;
 import dev.st4j.internal.tokenizer.TextTokenizer;
+import dev.st4j.pipeline.Module;
+import dev.st4j.pipeline.Transformer;
 import java.util.List;
 
 /**
