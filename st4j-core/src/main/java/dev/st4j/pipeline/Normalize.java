@@ -11,6 +11,9 @@ public final class Normalize implements Module {
     public static final ModuleType TYPE = new ModuleType("Normalize", List.of(), List.of("config.json"),
             c -> new Normalize());
 
+    /** A Normalize module, as Python's {@code Normalize()}. */
+    public Normalize() {}
+
     /** Python before v6 saves an empty folder; v6 reads that too. */
     @Override
     public void save(Path dir) {}
