@@ -5,12 +5,13 @@
  * and the service interface for backends ({@code dev.st4j.backend}). Packages under {@code dev.st4j.internal} are
  * exported only to the st4j modules that build on them and carry no compatibility promise.
  */
-// The qualified exports name st4j modules that are compiled after this one (javac's "module not found" lint).
-@SuppressWarnings("module")
+// The qualified exports name st4j modules that are compiled after this one (javac's "module not found" lint);
+// ai.djl.tokenizers is an automatic module with a stable name (its jar's Automatic-Module-Name).
+@SuppressWarnings({"module", "requires-automatic"})
 module dev.st4j {
     requires transitive com.fasterxml.jackson.databind; // the backend SPI reads config.json as a JsonNode
     requires dev.st4j.tokenizers;
-    requires ai.djl.tokenizers;
+    requires ai.djl.tokenizers; // Hugging Face tokenizers through DJL, the "djl" tokenizer choice
     requires me.tongfei.progressbar;
     requires java.logging;
     requires java.net.http;
