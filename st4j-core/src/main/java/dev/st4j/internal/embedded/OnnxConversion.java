@@ -53,7 +53,7 @@ final class OnnxConversion {
                 throw new ModelFormatException(onnx, "is " + size + " bytes; st4j converts ONNX files under 2 GB");
             }
             ByteBuffer bytes = in.map(FileChannel.MapMode.READ_ONLY, 0, size);
-            OnnxGraph graph = new OnnxGraph(onnx, bytes);
+            OnnxExportReader graph = new OnnxExportReader(onnx, bytes);
             List<Output> outputs = plan(onnx, graph);
             tmp = Files.createTempFile(folder, "." + out.getFileName() + ".partial-", "");
             write(tmp, graph, outputs, size, crc(bytes.duplicate()));
@@ -132,27 +132,27 @@ final class OnnxConversion {
     }
 
     /** One tensor of the output: its Hugging Face name and shape, and whether ONNX stores it transposed. */
-    private record Output(String name, long[] shape, OnnxGraph.Initializer source, boolean transposed) {}
+    private record Output(String name, long[] shape, OnnxExportReader.Initializer source, boolean transposed) {}
 
     /** Names every kept initializer after the rule in the class comment. */
-    private static List<Output> plan(Path onnx, OnnxGraph graph) {
-        Map<String, List<OnnxGraph.Node>> consumers = new HashMap<>();
-        for (OnnxGraph.Node n : graph.nodes) {
+    private static List<Output> plan(Path onnx, OnnxExportReader graph) {
+        Map<String, List<OnnxExportReader.Node>> consumers = new HashMap<>();
+        for (OnnxExportReader.Node n : graph.nodes) {
             for (String in : n.inputs()) {
                 consumers.computeIfAbsent(in, k -> new ArrayList<>()).add(n);
             }
         }
         Map<String, String> weightNames = new HashMap<>();
-        for (OnnxGraph.Node n : graph.nodes) {
+        for (OnnxExportReader.Node n : graph.nodes) {
             if (!n.opType().equals("MatMul") || n.inputs().size() != 2 || n.outputs().size() != 1) {
                 continue;
             }
-            OnnxGraph.Initializer w = graph.initializers.get(n.inputs().get(1));
-            if (w == null || w.dataType() != OnnxGraph.FLOAT) {
+            OnnxExportReader.Initializer w = graph.initializers.get(n.inputs().get(1));
+            if (w == null || w.dataType() != OnnxExportReader.FLOAT) {
                 continue; // activation x activation (attention scores), not a Linear layer
             }
             String product = n.outputs().get(0);
-            List<OnnxGraph.Node> adds = consumers.getOrDefault(product, List.of()).stream()
+            List<OnnxExportReader.Node> adds = consumers.getOrDefault(product, List.of()).stream()
                     .filter(a -> a.opType().equals("Add")).toList();
             String bias = adds.size() != 1 ? null : adds.get(0).inputs().stream().filter(s -> !s.equals(product))
                     .findFirst().orElse(null);
@@ -173,12 +173,12 @@ final class OnnxConversion {
         }
         List<Output> out = new ArrayList<>();
         Map<String, String> seen = new HashMap<>();
-        for (OnnxGraph.Initializer init : graph.initializers.values()) {
+        for (OnnxExportReader.Initializer init : graph.initializers.values()) {
             String name = weightNames.get(init.name());
             Output o;
             if (name != null) {
                 o = new Output(name, new long[] {init.dims()[1], init.dims()[0]}, init, true);
-            } else if (init.dataType() == OnnxGraph.FLOAT && !init.name().startsWith("onnx::")
+            } else if (init.dataType() == OnnxExportReader.FLOAT && !init.name().startsWith("onnx::")
                     && !init.name().startsWith("/") && !init.name().isEmpty()) {
                 o = new Output(init.name(), init.dims(), init, false);
             } else {
@@ -195,7 +195,7 @@ final class OnnxConversion {
         return out;
     }
 
-    private static void write(Path file, OnnxGraph graph, List<Output> outputs, long sourceBytes, String sourceCrc)
+    private static void write(Path file, OnnxExportReader graph, List<Output> outputs, long sourceBytes, String sourceCrc)
             throws IOException {
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("format", "pt");
@@ -250,7 +250,7 @@ final class OnnxConversion {
     }
 
     /** An {@code [in, out]} ONNX weight as {@code [out, in]} little-endian floats. */
-    private static ByteBuffer transposed(OnnxGraph graph, Output o) {
+    private static ByteBuffer transposed(OnnxExportReader graph, Output o) {
         float[] src = graph.floats(o.source());
         int in = Math.toIntExact(o.source().dims()[0]);
         int out = Math.toIntExact(o.source().dims()[1]);

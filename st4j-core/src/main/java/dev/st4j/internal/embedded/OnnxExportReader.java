@@ -18,7 +18,7 @@ import java.util.Map;
  * position of its bytes in the (memory-mapped) model. Every length is checked against the bytes it claims, so a
  * truncated or corrupt file fails with a {@link ModelFormatException} instead of reading out of bounds.
  */
-final class OnnxGraph {
+final class OnnxExportReader {
     /** TensorProto.DataType FLOAT. */
     static final int FLOAT = 1;
     private static final int EXTERNAL = 1;
@@ -46,7 +46,7 @@ final class OnnxGraph {
     private final ByteBuffer bytes;
 
     /** Reads {@code bytes} (positions 0 to limit), the content of {@code file}. */
-    OnnxGraph(Path file, ByteBuffer bytes) {
+    OnnxExportReader(Path file, ByteBuffer bytes) {
         this.file = file;
         this.bytes = bytes;
         Cursor r = new Cursor(0, bytes.limit());
