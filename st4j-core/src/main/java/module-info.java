@@ -28,6 +28,7 @@ module dev.st4j {
     exports dev.st4j.internal.embedded to dev.st4j.onnx, dev.st4j.engine, dev.st4j.cli, dev.st4j.bench;
     exports dev.st4j.internal.encoding to dev.st4j.cli;
     exports dev.st4j.internal.modelfolder to dev.st4j.onnx, dev.st4j.engine;
+    exports dev.st4j.internal.protobuf to dev.st4j.onnx;
     exports dev.st4j.internal.safetensors to dev.st4j.onnx, dev.st4j.engine;
 
     // Backends (st4j-onnx, st4j-engine) are found with ServiceLoader, from the module path as from the class path.

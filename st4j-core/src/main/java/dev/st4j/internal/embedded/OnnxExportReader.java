@@ -1,9 +1,9 @@
 package dev.st4j.internal.embedded;
 
 import dev.st4j.ModelFormatException;
+import dev.st4j.internal.protobuf.ProtobufReader;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -11,12 +11,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The initializers and nodes of an ONNX model, read straight from its protobuf bytes (no ONNX Runtime, no protobuf
- * library): only the fields a Hugging Face checkpoint is rebuilt from. ModelProto.graph = 7; GraphProto.node = 1,
- * initializer = 5; NodeProto input = 1, output = 2, name = 3, op_type = 4; TensorProto dims = 1, data_type = 2,
- * float_data = 4, name = 8, raw_data = 9, data_location = 14. Tensor data is not copied: an initializer keeps the
- * position of its bytes in the (memory-mapped) model. Every length is checked against the bytes it claims, so a
- * truncated or corrupt file fails with a {@link ModelFormatException} instead of reading out of bounds.
+ * The initializers and nodes of an ONNX model, read straight from its protobuf bytes with {@link ProtobufReader} (no
+ * ONNX Runtime, no protobuf library): only the fields a Hugging Face checkpoint is rebuilt from. ModelProto.graph = 7;
+ * GraphProto.node = 1, initializer = 5; NodeProto input = 1, output = 2, name = 3, op_type = 4; TensorProto dims = 1,
+ * data_type = 2, float_data = 4, name = 8, raw_data = 9, data_location = 14. Tensor data is not copied: an
+ * initializer keeps the position of its bytes in the (memory-mapped) model. A truncated or corrupt file fails with a
+ * {@link ModelFormatException} instead of reading out of bounds.
  */
 final class OnnxExportReader {
     /** TensorProto.DataType FLOAT. */
@@ -49,7 +49,7 @@ final class OnnxExportReader {
     OnnxExportReader(Path file, ByteBuffer bytes) {
         this.file = file;
         this.bytes = bytes;
-        Cursor r = new Cursor(0, bytes.limit());
+        ProtobufReader r = ProtobufReader.of(file, "ONNX protobuf", bytes);
         boolean graph = false;
         while (r.more()) {
             int tag = r.tag();
@@ -85,7 +85,7 @@ final class OnnxExportReader {
         return b;
     }
 
-    private void readGraph(Cursor r) {
+    private void readGraph(ProtobufReader r) {
         while (r.more()) {
             int tag = r.tag();
             if ((tag >>> 3) == 1 && (tag & 7) == 2) {
@@ -98,7 +98,7 @@ final class OnnxExportReader {
         }
     }
 
-    private void readNode(Cursor r) {
+    private void readNode(ProtobufReader r) {
         List<String> in = new ArrayList<>();
         List<String> out = new ArrayList<>();
         String name = "";
@@ -121,7 +121,7 @@ final class OnnxExportReader {
         nodes.add(new Node(name, op, List.copyOf(in), List.copyOf(out)));
     }
 
-    private void readTensor(Cursor r) {
+    private void readTensor(ProtobufReader r) {
         List<Long> dims = new ArrayList<>();
         int type = 0;
         String name = "";
@@ -136,14 +136,14 @@ final class OnnxExportReader {
             if (field == 1 && wire == 0) {
                 dims.add(r.varint());
             } else if (field == 1 && wire == 2) {
-                Cursor p = r.sub();
+                ProtobufReader p = r.sub();
                 while (p.more()) {
                     dims.add(p.varint());
                 }
             } else if (field == 2 && wire == 0) {
                 type = (int) r.varint();
             } else if (field == 4 && wire == 2) {
-                Cursor p = r.sub();
+                ProtobufReader p = r.sub();
                 while (p.more()) {
                     floats.add(p.float32());
                 }
@@ -152,9 +152,9 @@ final class OnnxExportReader {
             } else if (field == 8 && wire == 2) {
                 name = r.string();
             } else if (field == 9 && wire == 2) {
-                Cursor p = r.sub();
-                rawOffset = p.pos;
-                rawLength = p.end - p.pos;
+                ProtobufReader p = r.sub();
+                rawOffset = p.position();
+                rawLength = p.end() - p.position();
             } else if (field == 14 && wire == 0) {
                 location = (int) r.varint();
             } else {
@@ -189,94 +189,6 @@ final class OnnxExportReader {
         }
         if (initializers.put(name, init) != null) {
             throw new ModelFormatException(file, "initializer '" + name + "' is defined twice");
-        }
-    }
-
-    private ModelFormatException truncated() {
-        return new ModelFormatException(file, "is not a valid ONNX protobuf (a field runs past the end of its "
-                + "message: truncated or corrupt file)");
-    }
-
-    /** A protobuf wire-format cursor over {@code bytes[pos, end)}. */
-    private final class Cursor {
-        int pos;
-        final int end;
-
-        Cursor(int pos, int end) {
-            this.pos = pos;
-            this.end = end;
-        }
-
-        boolean more() {
-            return pos < end;
-        }
-
-        int tag() {
-            long t = varint();
-            if (t <= 0 || t > Integer.MAX_VALUE) {
-                throw truncated();
-            }
-            return (int) t;
-        }
-
-        long varint() {
-            long v = 0;
-            for (int shift = 0; shift < 64; shift += 7) {
-                if (pos >= end) {
-                    throw truncated();
-                }
-                byte b = bytes.get(pos++);
-                v |= (long) (b & 0x7f) << shift;
-                if (b >= 0) {
-                    return v;
-                }
-            }
-            throw truncated();
-        }
-
-        float float32() {
-            if (end - pos < 4) {
-                throw truncated();
-            }
-            int bits = (bytes.get(pos) & 0xff) | (bytes.get(pos + 1) & 0xff) << 8 | (bytes.get(pos + 2) & 0xff) << 16
-                    | (bytes.get(pos + 3) & 0xff) << 24;
-            pos += 4;
-            return Float.intBitsToFloat(bits);
-        }
-
-        Cursor sub() {
-            long len = varint();
-            if (len < 0 || len > end - pos) {
-                throw truncated();
-            }
-            Cursor c = new Cursor(pos, pos + (int) len);
-            pos += (int) len;
-            return c;
-        }
-
-        String string() {
-            Cursor s = sub();
-            byte[] b = new byte[s.end - s.pos];
-            bytes.get(s.pos, b);
-            return new String(b, StandardCharsets.UTF_8);
-        }
-
-        void skip(int tag) {
-            switch (tag & 7) {
-                case 0 -> varint();
-                case 1 -> advance(8);
-                case 2 -> sub();
-                case 5 -> advance(4);
-                default -> throw new ModelFormatException(file, "is not a valid ONNX protobuf (wire type "
-                        + (tag & 7) + ")");
-            }
-        }
-
-        private void advance(int n) {
-            if (end - pos < n) {
-                throw truncated();
-            }
-            pos += n;
         }
     }
 }
