@@ -7,10 +7,10 @@ import dev.st4j.engine.kernels.Kernels;
 import dev.st4j.engine.kernels.Parallel;
 import dev.st4j.engine.rotary.Activation;
 import dev.st4j.engine.rotary.AttentionMask;
-import dev.st4j.engine.rotary.Checkpoint;
+import dev.st4j.engine.checkpoint.Checkpoint;
 import dev.st4j.engine.rotary.GatedFeedForward;
-import dev.st4j.engine.rotary.ModelConfig;
-import dev.st4j.engine.rotary.PackedBatch;
+import dev.st4j.engine.checkpoint.ModelConfig;
+import dev.st4j.engine.batch.PackedBatch;
 import dev.st4j.engine.rotary.RotaryEmbedding;
 import dev.st4j.engine.rotary.RotaryModel;
 import dev.st4j.engine.rotary.Rows;
@@ -92,7 +92,7 @@ public final class ModernBertModel extends RotaryModel {
     private static RotaryEmbedding rotary(ModelConfig c, int headDim, String type) {
         double global = c.number("global_rope_theta", 160000);
         double theta = type.equals(ModelConfig.FULL) ? global : c.number("local_rope_theta", global);
-        return c.rotaryFor(type, headDim, theta, c.json().get("rope_scaling"), "rope_scaling");
+        return RotaryEmbedding.of(c, type, headDim, theta, c.json().get("rope_scaling"), "rope_scaling");
     }
 
     private LayerNorm norm(Checkpoint w, String name, boolean bias) {

@@ -7,11 +7,11 @@ import dev.st4j.engine.kernels.Kernels;
 import dev.st4j.engine.kernels.Parallel;
 import dev.st4j.engine.rotary.Activation;
 import dev.st4j.engine.rotary.AttentionMask;
-import dev.st4j.engine.rotary.Checkpoint;
+import dev.st4j.engine.checkpoint.Checkpoint;
 import dev.st4j.engine.rotary.GatedFeedForward;
 import dev.st4j.engine.rotary.LlamaLayout;
-import dev.st4j.engine.rotary.ModelConfig;
-import dev.st4j.engine.rotary.PackedBatch;
+import dev.st4j.engine.checkpoint.ModelConfig;
+import dev.st4j.engine.batch.PackedBatch;
 import dev.st4j.engine.rotary.RmsNorm;
 import dev.st4j.engine.rotary.RotaryEmbedding;
 import dev.st4j.engine.rotary.RotaryModel;
@@ -48,7 +48,7 @@ public final class Qwen3Model extends RotaryModel {
         LlamaLayout.Heads heads = LlamaLayout.Heads.read(c, hidden);
         boolean bias = c.flag("attention_bias", false);
         Activation activation = Activation.fromConfig(c, "hidden_act", c.text("hidden_act", "silu"));
-        this.rotary = c.rotaryFor(ModelConfig.FULL, heads.headDim(), c.number("rope_theta", 10000),
+        this.rotary = RotaryEmbedding.of(c, ModelConfig.FULL, heads.headDim(), c.number("rope_theta", 10000),
                 c.json().get("rope_scaling"), "rope_scaling");
         // As Qwen3Config: the window applies only with use_sliding_window, from layer max_window_layers on.
         Integer window = c.flag("use_sliding_window", false) && c.has("sliding_window")

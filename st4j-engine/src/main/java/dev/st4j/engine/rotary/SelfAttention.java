@@ -1,5 +1,6 @@
 package dev.st4j.engine.rotary;
 
+import dev.st4j.engine.batch.PackedBatch;
 import dev.st4j.engine.kernels.Kernels;
 import dev.st4j.engine.kernels.Parallel;
 import dev.st4j.engine.kernels.WeightMatrix;

@@ -1,5 +1,6 @@
 package dev.st4j.engine.rotary;
 
+import dev.st4j.engine.batch.PackedBatch;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
