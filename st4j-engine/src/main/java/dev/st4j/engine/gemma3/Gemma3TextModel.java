@@ -78,11 +78,11 @@ public final class Gemma3TextModel extends RotaryModel {
             list.add(new Layer(
                     norm(w, p + "input_layernorm.weight", eps),
                     LlamaLayout.attention(w, p, hidden, heads, bias, v -> RmsNorm.timesOnePlusWeight(v, eps),
-                            scale, softcap, mask),
+                            scale, softcap, mask).prepared(kernels),
                     sliding,
                     norm(w, p + "post_attention_layernorm.weight", eps),
                     norm(w, p + "pre_feedforward_layernorm.weight", eps),
-                    LlamaLayout.feedForward(w, p, hidden, intermediate, activation),
+                    LlamaLayout.feedForward(w, p, hidden, intermediate, activation).prepared(kernels),
                     norm(w, p + "post_feedforward_layernorm.weight", eps)));
         }
         this.layers = List.copyOf(list);
@@ -104,6 +104,11 @@ public final class Gemma3TextModel extends RotaryModel {
     public static Gemma3TextModel load(Path configFile, JsonNode config, SafetensorsFile weights, Kernels kernels) {
         return new Gemma3TextModel(kernels, new ModelConfig(configFile, config, "Gemma3"),
                 new Checkpoint(weights, "Gemma3", "norm.weight", "model."));
+    }
+
+    @Override
+    public long packedWeightBytes() {
+        return layers.stream().mapToLong(l -> l.attention.packedWeightBytes() + l.mlp.packedWeightBytes()).sum();
     }
 
     @Override

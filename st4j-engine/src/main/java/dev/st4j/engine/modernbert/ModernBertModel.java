@@ -75,12 +75,12 @@ public final class ModernBertModel extends RotaryModel {
                     w.optionalVector(attentionBias, p + "attn.Wqkv.bias", 3 * hidden),
                     w.matrix(p + "attn.Wo.weight", hidden, hidden),
                     w.optionalVector(attentionBias, p + "attn.Wo.bias", hidden),
-                    null, null, (float) (1 / Math.sqrt(headDim)), 0, mask);
+                    null, null, (float) (1 / Math.sqrt(headDim)), 0, mask).prepared(kernels);
             GatedFeedForward mlp = new GatedFeedForward(
                     w.matrix(p + "mlp.Wi.weight", 2 * intermediate, hidden),
                     w.optionalVector(mlpBias, p + "mlp.Wi.bias", 2 * intermediate),
                     w.matrix(p + "mlp.Wo.weight", hidden, intermediate),
-                    w.optionalVector(mlpBias, p + "mlp.Wo.bias", hidden), activation);
+                    w.optionalVector(mlpBias, p + "mlp.Wo.bias", hidden), activation).prepared(kernels);
             list.add(new Layer(i == 0 ? null : norm(w, p + "attn_norm", normBias), attention, local,
                     norm(w, p + "mlp_norm", normBias), mlp));
         }
@@ -111,6 +111,11 @@ public final class ModernBertModel extends RotaryModel {
     public static ModernBertModel load(Path configFile, JsonNode config, SafetensorsFile weights, Kernels kernels) {
         return new ModernBertModel(kernels, new ModelConfig(configFile, config, "ModernBERT"),
                 new Checkpoint(weights, "ModernBERT", "embeddings.tok_embeddings.weight", "model."));
+    }
+
+    @Override
+    public long packedWeightBytes() {
+        return layers.stream().mapToLong(l -> l.attention.packedWeightBytes() + l.mlp.packedWeightBytes()).sum();
     }
 
     @Override

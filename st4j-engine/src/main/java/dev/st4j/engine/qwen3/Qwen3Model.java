@@ -71,9 +71,9 @@ public final class Qwen3Model extends RotaryModel {
             list.add(new Layer(
                     RmsNorm.timesWeight(w.vector(p + "input_layernorm.weight", hidden), eps),
                     LlamaLayout.attention(w, p, hidden, heads, bias, v -> RmsNorm.timesWeight(v, eps),
-                            (float) (1 / Math.sqrt(heads.headDim())), 0, mask),
+                            (float) (1 / Math.sqrt(heads.headDim())), 0, mask).prepared(kernels),
                     RmsNorm.timesWeight(w.vector(p + "post_attention_layernorm.weight", hidden), eps),
-                    LlamaLayout.feedForward(w, p, hidden, intermediate, activation)));
+                    LlamaLayout.feedForward(w, p, hidden, intermediate, activation).prepared(kernels)));
         }
         this.layers = List.copyOf(list);
         this.finalNorm = RmsNorm.timesWeight(w.vector("norm.weight", hidden), eps);
@@ -90,6 +90,11 @@ public final class Qwen3Model extends RotaryModel {
     public static Qwen3Model load(Path configFile, JsonNode config, SafetensorsFile weights, Kernels kernels) {
         return new Qwen3Model(kernels, new ModelConfig(configFile, config, "Qwen3"),
                 new Checkpoint(weights, "Qwen3", "norm.weight", "model."));
+    }
+
+    @Override
+    public long packedWeightBytes() {
+        return layers.stream().mapToLong(l -> l.attention.packedWeightBytes() + l.mlp.packedWeightBytes()).sum();
     }
 
     @Override

@@ -63,6 +63,17 @@ public final class SelfAttention {
         return mask;
     }
 
+    /** This attention with its matrices in {@code kernels}' own layout, packed once instead of in every matmul. */
+    public SelfAttention prepared(Kernels kernels) {
+        return new SelfAttention(heads, kvHeads, headDim, kernels.prepare(qkv), qkvBias, kernels.prepare(out),
+                outBias, queryNorm, keyNorm, scale, softcap, mask);
+    }
+
+    /** Heap bytes of the matrices packed by {@link #prepared}. */
+    public long packedWeightBytes() {
+        return qkv.packedBytes() + out.packedBytes();
+    }
+
     /**
      * {@code result = out(attention(x))} over the packed tokens of {@code batch}, with {@code angles} the rotations
      * of their positions; {@code result} may not alias {@code x}.

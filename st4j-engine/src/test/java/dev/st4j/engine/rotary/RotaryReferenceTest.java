@@ -73,6 +73,9 @@ class RotaryReferenceTest {
         EncoderModel model = load(fixture, kernels);
         int hidden = fixture.config().get("hidden_size").asInt();
         assertEquals(hidden, model.hiddenSize());
+        // The reference checkpoints are F32, so their matrices are packed at load: the results below are the
+        // packed kernels'.
+        assertTrue(model.packedWeightBytes() > 0, name + ": no weights packed at load");
         assertFalse(fixture.variants().isEmpty());
         try (Parallel parallel = new Parallel(2)) {
             for (ReferenceFixture.Variant v : fixture.variants()) {
