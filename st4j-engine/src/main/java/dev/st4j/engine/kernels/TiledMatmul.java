@@ -13,6 +13,9 @@ final class TiledMatmul {
     /** A multiple of the vector kernel's six rows, so only the last block of a matmul has a remainder. */
     static final int ROW_BLOCK = 72;
 
+    /** Tasks per thread that a matmul with weights packed at load is cut into, at least (rows permitting). */
+    static final int TASKS_PER_THREAD = Integer.getInteger("st4j.tasksPerThread", 16);
+
     /** The inner kernel of one task. */
     interface Tile {
         /** Output columns per task (weight rows per packed tile). */
@@ -69,10 +72,21 @@ final class TiledMatmul {
         }
         int cb = tile.columns();
         int colBlocks = (n + cb - 1) / cb;
-        // One task per column block: its weights are packed once per call, then every row block of x runs
-        // against them. A few dozen tasks still balance well over a handful of threads.
         PackedMatrix prepacked = w instanceof PackedMatrix p && p.blockColumns() == cb ? p : null;
-        parallel.forEach(colBlocks, block -> {
+        // A task is one column block over one chunk of rows. With weights packed per call a task packs its block
+        // first, so then it takes all rows; with weights packed at load, rows are cut into chunks until there are
+        // TASKS_PER_THREAD tasks per thread, so the threads finish within a small task of each other (12 column
+        // blocks of 1536x384 over 2 threads left up to a sixth of the call to one thread). Chunks are whole
+        // ROW_BLOCKs, and the smaller last chunk's tasks come last.
+        int rowBlocks = (rows + ROW_BLOCK - 1) / ROW_BLOCK;
+        int chunks = prepacked == null ? 1
+                : Math.max(1, Math.min(rowBlocks, (TASKS_PER_THREAD * parallel.threads() + colBlocks - 1) / colBlocks));
+        int chunkRows = (rowBlocks + chunks - 1) / chunks * ROW_BLOCK;
+        int tasks = colBlocks * ((rows + chunkRows - 1) / chunkRows);
+        parallel.forEach(tasks, task -> {
+            int block = task % colBlocks;
+            int rowStart = task / colBlocks * chunkRows;
+            int rowEnd = Math.min(rows, rowStart + chunkRows);
             int c0 = block * cb;
             int valid = Math.min(cb, n - c0);
             float[] tileBias = new float[cb];
@@ -82,8 +96,8 @@ final class TiledMatmul {
             Scratch s = prepacked == null ? parallel.borrow(Scratch.class, Scratch::new) : null;
             try {
                 float[] packed = prepacked != null ? prepacked.block(block) : pack(w, c0, valid, cb, k, s, tile);
-                for (int r0 = 0; r0 < rows; r0 += ROW_BLOCK) {
-                    int r1 = Math.min(rows, r0 + ROW_BLOCK);
+                for (int r0 = rowStart; r0 < rowEnd; r0 += ROW_BLOCK) {
+                    int r1 = Math.min(rowEnd, r0 + ROW_BLOCK);
                     tile.compute(x, r0, r1, k, packed, tileBias, out, n, c0, valid);
                     if (geluBy != null) {
                         for (int r = r0; r < r1; r++) {
