@@ -1,5 +1,7 @@
 package dev.st4j.engine.rotary;
 
+import dev.st4j.engine.checkpoint.ModelConfig;
+import dev.st4j.engine.checkpoint.Checkpoint;
 import dev.st4j.internal.safetensors.Tensor;
 import java.util.function.Function;
 

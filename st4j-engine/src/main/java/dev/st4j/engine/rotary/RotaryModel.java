@@ -1,5 +1,7 @@
 package dev.st4j.engine.rotary;
 
+import dev.st4j.engine.checkpoint.Checkpoint;
+import dev.st4j.engine.batch.PackedBatch;
 import dev.st4j.backend.TokenBatch;
 import dev.st4j.engine.EncoderModel;
 import dev.st4j.engine.kernels.Kernels;

@@ -1,4 +1,4 @@
-package dev.st4j.engine.rotary;
+package dev.st4j.engine.checkpoint;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.st4j.ModelFormatException;
@@ -125,54 +125,4 @@ public final class ModelConfig {
 
     public static final String FULL = "full_attention";
     public static final String SLIDING = "sliding_attention";
-
-    /**
-     * The rotary position embedding of {@code theta} over {@code dim} dimensions with the scaling of
-     * {@code scalingKey} (a {@code rope_scaling} object or null): {@code default} and {@code linear} are computed,
-     * every other kind is refused by name.
-     */
-    public RotaryEmbedding rotary(int dim, double theta, JsonNode scaling, String scalingKey) {
-        if (scaling == null || scaling.isNull()) {
-            return new RotaryEmbedding(dim, theta, 1);
-        }
-        String kind = scaling.has("rope_type") ? scaling.path("rope_type").asText()
-                : scaling.path("type").asText("default");
-        return switch (kind) {
-            case "default" -> new RotaryEmbedding(dim, theta, 1);
-            case "linear" -> {
-                JsonNode f = scaling.get("factor");
-                if (f == null || !f.isNumber() || f.asDouble() <= 0) {
-                    throw new ModelFormatException(file, scalingKey + " of type linear needs a positive \"factor\", "
-                            + "got " + scaling);
-                }
-                yield new RotaryEmbedding(dim, theta, f.asDouble());
-            }
-            default -> throw unsupported(scalingKey + " type", "'" + kind + "'", "it computes 'default' and 'linear'");
-        };
-    }
-
-    /**
-     * The rotary embedding of layers of {@code type}: from transformers 5's {@code rope_parameters} (per layer type,
-     * or one object for all), else from the 4.x keys the caller names ({@code legacyTheta} and the
-     * {@code legacyScaling} object, or null for none).
-     */
-    public RotaryEmbedding rotaryFor(String type, int dim, double legacyTheta, JsonNode legacyScaling,
-            String legacyScalingKey) {
-        requireAbsentOr("partial_rotary_factor", 1, "it rotates whole heads, partial_rotary_factor 1");
-        JsonNode all = json.path("rope_parameters");
-        String key = "rope_parameters";
-        JsonNode parameters = all;
-        if (all.has(FULL) || all.has(SLIDING)) {
-            parameters = all.path(type);
-            key = "rope_parameters." + type;
-        }
-        if (parameters.isObject()) {
-            JsonNode theta = parameters.get("rope_theta");
-            if (theta == null || !theta.isNumber()) {
-                throw new ModelFormatException(file, key + " has no numeric rope_theta: " + parameters);
-            }
-            return rotary(dim, theta.asDouble(), parameters, key);
-        }
-        return rotary(dim, legacyTheta, legacyScaling, legacyScalingKey);
-    }
 }

@@ -1,4 +1,4 @@
-package dev.st4j.engine.rotary;
+package dev.st4j.engine.batch;
 
 import dev.st4j.backend.TokenBatch;
 

@@ -1,4 +1,4 @@
-package dev.st4j.engine.rotary;
+package dev.st4j.engine.checkpoint;
 
 import dev.st4j.ModelFormatException;
 import dev.st4j.engine.kernels.WeightMatrix;
