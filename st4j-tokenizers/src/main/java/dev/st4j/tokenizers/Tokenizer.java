@@ -13,6 +13,7 @@ import dev.st4j.tokenizers.pretokenizers.PreTokenizer;
 import dev.st4j.tokenizers.pretokenizers.PreTokenizers;
 import dev.st4j.tokenizers.processors.PostProcessor;
 import dev.st4j.tokenizers.processors.Processors;
+import dev.st4j.tokenizers.slow.SlowTokenizers;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,6 +60,22 @@ public final class Tokenizer {
     /** Reads a tokenizer.json file. */
     public static Tokenizer fromFile(Path file) throws IOException {
         return fromJson(MAPPER.readTree(Files.readAllBytes(file)));
+    }
+
+    /**
+     * A model folder's tokenizer: its tokenizer.json, or, when it has none, the one transformers' converters build
+     * from its slow-tokenizer files (see {@link SlowTokenizers}).
+     */
+    public static Tokenizer fromFolder(Path folder) throws IOException {
+        Path file = folder.resolve("tokenizer.json");
+        if (Files.isRegularFile(file)) {
+            return fromFile(file);
+        }
+        if (!SlowTokenizers.present(folder)) {
+            throw new TokenizerFormatException(folder + " has no tokenizer.json and no slow-tokenizer files"
+                    + " (vocab.txt, vocab.json + merges.txt, sentencepiece.bpe.model or spiece.model)");
+        }
+        return fromJson(SlowTokenizers.toTokenizerJson(folder));
     }
 
     /** Parses the text of a tokenizer.json file. */

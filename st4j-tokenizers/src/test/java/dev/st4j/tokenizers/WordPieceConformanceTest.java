@@ -24,12 +24,18 @@ class WordPieceConformanceTest {
 
     /** Compares single texts and consecutive pairs at one truncation length (0: none); returns the failures. */
     static List<String> compare(String json, List<String> texts, int maxLength, String strategy, boolean pairs) {
+        return compare(json, Tokenizer.fromString(json), texts, maxLength, strategy, pairs);
+    }
+
+    /** As above, with st4j's tokenizer built some other way (from slow-tokenizer files) and DJL on {@code json}. */
+    static List<String> compare(String json, Tokenizer tokenizer, List<String> texts, int maxLength, String strategy,
+            boolean pairs) {
         Truncation.Strategy s = switch (strategy) {
             case "only_first" -> Truncation.Strategy.ONLY_FIRST;
             case "only_second" -> Truncation.Strategy.ONLY_SECOND;
             default -> Truncation.Strategy.LONGEST_FIRST;
         };
-        Tokenizer mine = Tokenizer.fromString(json).withPadding(null)
+        Tokenizer mine = tokenizer.withPadding(null)
                 .withTruncation(maxLength == 0 ? null : new Truncation(maxLength, s, 0, false));
         List<String> failures = new ArrayList<>();
         int compared = 0;
