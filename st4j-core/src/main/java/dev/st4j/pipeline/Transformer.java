@@ -6,6 +6,7 @@ import dev.st4j.backend.BackendOptions;
 import dev.st4j.backend.TransformerBackend;
 import dev.st4j.model.ModelFolder;
 import dev.st4j.tokenizer.TextTokenizer;
+import dev.st4j.tokenizers.slow.SlowTokenizers;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,8 +36,8 @@ public final class Transformer implements InputModule {
 
     static final ModuleType TYPE = new ModuleType("Transformer",
             List.of("config.json", "tokenizer.json"),
-            Stream.concat(CONFIG_NAMES.stream(), Stream.of("tokenizer_config.json", "special_tokens_map.json"))
-                    .toList(),
+            Stream.of(CONFIG_NAMES.stream(), Stream.of("tokenizer_config.json", "special_tokens_map.json"),
+                    SlowTokenizers.FILES.stream()).flatMap(s -> s).toList(),
             c -> load(c.dir(), c.backend(), c.backendOptions()));
 
     private final Path folder;

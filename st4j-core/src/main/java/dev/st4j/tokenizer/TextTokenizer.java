@@ -14,6 +14,7 @@ import dev.st4j.tokenizers.TokenizerFormatException;
 import dev.st4j.tokenizers.Truncation;
 import dev.st4j.tokenizers.UnpairedSurrogateException;
 import dev.st4j.tokenizers.UnsupportedFeatureException;
+import dev.st4j.tokenizers.slow.SlowTokenizers;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -91,11 +92,15 @@ public final class TextTokenizer implements AutoCloseable {
      */
     public static TextTokenizer load(Path folder, boolean lowerCase, int maxLength, String impl) {
         Path file = folder.resolve("tokenizer.json");
-        if (!Files.isRegularFile(file)) {
-            throw new ModelFormatException(file,
-                    "file is missing; st4j reads the Hugging Face fast-tokenizer file tokenizer.json");
+        JsonNode json;
+        if (Files.isRegularFile(file)) {
+            json = ModelFolder.readJsonObject(file);
+        } else if (SlowTokenizers.present(folder)) {
+            json = fromSlowFiles(folder);
+        } else {
+            throw new ModelFormatException(file, "file is missing, and so are the slow-tokenizer files st4j "
+                    + "converts instead (vocab.txt, vocab.json + merges.txt, sentencepiece.bpe.model, spiece.model)");
         }
-        JsonNode json = ModelFolder.readJsonObject(file);
         if (lowerCase && !lowercases(json.get("normalizer"))) {
             ObjectNode lower = ModelFolder.mapper().createObjectNode().put("type", "Lowercase");
             JsonNode existing = json.get("normalizer");
@@ -111,7 +116,7 @@ public final class TextTokenizer implements AutoCloseable {
         }
         long padId = findPadId(folder, json);
         JsonNode cfg = ModelFolder.readJsonIfExists(folder.resolve("tokenizer_config.json")).orElse(null);
-        return new TextTokenizer(json.toString(), file, padId, maxLength, true,
+        return new TextTokenizer(json.toString(), Files.isRegularFile(file) ? file : folder, padId, maxLength, true,
                 side(cfg, "padding_side", folder), side(cfg, "truncation_side", folder), impl);
     }
 
@@ -127,6 +132,20 @@ public final class TextTokenizer implements AutoCloseable {
                 ? truncation.get("max_length").asInt() : UNLIMITED;
         return new TextTokenizer(json.toString(), file, findPadId(folder, json), maxLength, false, false, false,
                 impl);
+    }
+
+    /** The tokenizer.json transformers would convert the folder's slow-tokenizer files into. */
+    private static JsonNode fromSlowFiles(Path folder) {
+        try {
+            return SlowTokenizers.toTokenizerJson(folder);
+        } catch (UnsupportedFeatureException e) {
+            throw new UnsupportedModelException(folder + ": " + e.getMessage()
+                    + "; save the tokenizer with transformers' fast tokenizer to get a tokenizer.json");
+        } catch (TokenizerFormatException e) {
+            throw new ModelFormatException(folder, e.getMessage(), e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Whether {@code key} of tokenizer_config.json says {@code "left"} (absent or {@code "right"}: false). */
