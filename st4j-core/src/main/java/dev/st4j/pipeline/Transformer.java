@@ -66,7 +66,8 @@ public final class Transformer implements InputModule {
         JsonNode hfConfig = ModelFolder.readJsonObject(configFile);
         boolean lower = stConfig != null && stConfig.path("do_lower_case").asBoolean(false);
         int maxLength = effectiveMaxLength(folder, stConfig, hfConfig);
-        TextTokenizer tokenizer = TextTokenizer.load(folder, lower, maxLength, options.tokenizer());
+        TextTokenizer tokenizer = TextTokenizer.load(folder, lower, maxLength, options.tokenizer(),
+                options.replaceUnpairedSurrogates());
         TransformerBackend backend;
         try {
             backend = Backends.open(folder, hfConfig, backendName, options);
