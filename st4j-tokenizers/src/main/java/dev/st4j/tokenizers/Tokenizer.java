@@ -275,13 +275,13 @@ public final class Tokenizer {
     /** The id of a token string (added tokens first, then the model's vocabulary), or -1. */
     public int tokenToId(String token) {
         int id = added.tokenToId(token);
-        return id >= 0 ? id : model.tokenToId(token);
+        return id >= 0 ? id : model.vocabulary().tokenToId(token);
     }
 
     /** The token string of an id, or null. */
     public String idToToken(int id) {
         String t = added.idToToken(id);
-        return t != null ? t : model.idToToken(id);
+        return t != null ? t : model.vocabulary().idToToken(id);
     }
 
     /** Turns ids back into text with the file's decoder (tokens joined by spaces when it has none). */

@@ -43,15 +43,38 @@ public final class SlowTokenizers {
 
     private SlowTokenizers() {}
 
-    /** The converter families: which files they read and which template they write. */
+    /** The converter families: the file they read, and the tokenizer classes and model types that use them. */
     enum Family {
-        BERT("vocab.txt"), MPNET("vocab.txt"), ROBERTA("vocab.json"), GPT2("vocab.json"),
-        XLM_ROBERTA("sentencepiece.bpe.model"), T5("spiece.model");
+        BERT("vocab.txt", List.of("BertTokenizer", "DistilBertTokenizer", "ElectraTokenizer", "MobileBertTokenizer",
+                "SqueezeBertTokenizer", "LayoutLMTokenizer"),
+                List.of("bert", "distilbert", "electra", "mobilebert", "squeezebert", "layoutlm")),
+        MPNET("vocab.txt", List.of("MPNetTokenizer"), List.of("mpnet")),
+        ROBERTA("vocab.json", List.of("RobertaTokenizer", "LongformerTokenizer"), List.of("roberta", "longformer")),
+        GPT2("vocab.json", List.of("GPT2Tokenizer"), List.of("gpt2")),
+        XLM_ROBERTA("sentencepiece.bpe.model", List.of("XLMRobertaTokenizer"), List.of("xlm-roberta")),
+        T5("spiece.model", List.of("T5Tokenizer", "MT5Tokenizer"), List.of("t5", "mt5"));
 
         final String vocabFile;
+        final List<String> classes;
+        final List<String> modelTypes;
 
-        Family(String vocabFile) {
+        Family(String vocabFile, List<String> classes, List<String> modelTypes) {
             this.vocabFile = vocabFile;
+            this.classes = classes;
+            this.modelTypes = modelTypes;
+        }
+
+        String className() {
+            return classes.get(0);
+        }
+
+        static Family find(String name, boolean byClass) {
+            for (Family f : values()) {
+                if ((byClass ? f.classes : f.modelTypes).contains(name)) {
+                    return f;
+                }
+            }
+            return null;
         }
     }
 
@@ -79,7 +102,7 @@ public final class SlowTokenizers {
         Path vocabFile = folder.resolve(family.vocabFile);
         if (!Files.isRegularFile(vocabFile)) {
             throw new TokenizerFormatException(folder + " has no tokenizer.json and no " + family.vocabFile
-                    + ", the file a " + className(family) + " is built from");
+                    + ", the file a " + family.className() + " is built from");
         }
         Map<String, Integer> addedFile = new LinkedHashMap<>();
         JsonNode addedJson = readJson(folder.resolve("added_tokens.json"));
@@ -95,44 +118,25 @@ public final class SlowTokenizers {
 
     /** tokenizer_config.json's {@code tokenizer_class}, else config.json's {@code model_type}, else the files. */
     static Family family(Path folder, TokenizerConfig cfg) throws IOException {
+        String converts = "st4j converts the slow files of the BERT (DistilBERT, ELECTRA, ...), MPNet, RoBERTa, GPT-2, "
+                + "XLM-RoBERTa and T5 tokenizers; save the model with a fast tokenizer to get a tokenizer.json";
         JsonNode cls = cfg.get("tokenizer_class");
         if (cls != null) {
             String name = cls.asText();
-            String base = name.endsWith("Fast") ? name.substring(0, name.length() - 4) : name;
-            Family f = switch (base) {
-                case "BertTokenizer", "DistilBertTokenizer", "ElectraTokenizer", "MobileBertTokenizer",
-                        "SqueezeBertTokenizer", "LayoutLMTokenizer" -> Family.BERT;
-                case "MPNetTokenizer" -> Family.MPNET;
-                case "RobertaTokenizer", "LongformerTokenizer" -> Family.ROBERTA;
-                case "GPT2Tokenizer" -> Family.GPT2;
-                case "XLMRobertaTokenizer" -> Family.XLM_ROBERTA;
-                case "T5Tokenizer", "MT5Tokenizer" -> Family.T5;
-                default -> null;
-            };
+            Family f = Family.find(name.endsWith("Fast") ? name.substring(0, name.length() - 4) : name, true);
             if (f == null) {
                 throw new UnsupportedFeatureException("tokenizer_config.json", "tokenizer_class \"" + name
-                        + "\" without a tokenizer.json (st4j converts the slow files of the BERT, DistilBERT, "
-                        + "MPNet, RoBERTa, GPT-2, XLM-RoBERTa and T5 tokenizers; save the model with a fast "
-                        + "tokenizer to get tokenizer.json)");
+                        + "\" without a tokenizer.json (" + converts + ")");
             }
             return f;
         }
         JsonNode config = readJson(folder.resolve("config.json"));
         String type = config == null ? null : config.path("model_type").asText(null);
         if (type != null) {
-            Family f = switch (type.toLowerCase(Locale.ROOT)) {
-                case "bert", "distilbert", "electra", "mobilebert", "squeezebert", "layoutlm" -> Family.BERT;
-                case "mpnet" -> Family.MPNET;
-                case "roberta", "longformer" -> Family.ROBERTA;
-                case "gpt2" -> Family.GPT2;
-                case "xlm-roberta" -> Family.XLM_ROBERTA;
-                case "t5", "mt5" -> Family.T5;
-                default -> null;
-            };
+            Family f = Family.find(type.toLowerCase(Locale.ROOT), false);
             if (f == null) {
                 throw new UnsupportedFeatureException("config.json", "model_type \"" + type
-                        + "\" without a tokenizer.json (st4j converts the slow files of bert, distilbert, mpnet, "
-                        + "roberta, gpt2, xlm-roberta and t5 models; save the model with a fast tokenizer)");
+                        + "\" without a tokenizer.json (" + converts + ")");
             }
             return f;
         }
@@ -141,17 +145,6 @@ public final class SlowTokenizers {
         }
         throw new TokenizerFormatException(folder + " has no tokenizer.json, and neither tokenizer_config.json's "
                 + "tokenizer_class nor config.json's model_type says which tokenizer its files are for");
-    }
-
-    private static String className(Family f) {
-        return switch (f) {
-            case BERT -> "BertTokenizer";
-            case MPNET -> "MPNetTokenizer";
-            case ROBERTA -> "RobertaTokenizer";
-            case GPT2 -> "GPT2Tokenizer";
-            case XLM_ROBERTA -> "XLMRobertaTokenizer";
-            case T5 -> "T5Tokenizer";
-        };
     }
 
     // ---- WordPiece (BertConverter, MPNetConverter) ----
@@ -325,7 +318,7 @@ public final class SlowTokenizers {
         if (spm.modelType() != SentencePieceModel.UNIGRAM) {
             throw new UnsupportedFeatureException(name, "a SentencePiece model of trainer_spec.model_type "
                     + spm.modelType() + (spm.modelType() == SentencePieceModel.BPE ? " (BPE)" : "")
-                    + " for " + className(family) + ", which transformers converts only from unigram models");
+                    + " for " + family.className() + ", which transformers converts only from unigram models");
         }
         List<SentencePieceModel.Piece> pieces = spm.pieces();
         List<String> tokens = new ArrayList<>(pieces.size() + 101);
