@@ -7,4 +7,6 @@ module dev.st4j.tokenizers {
     requires transitive com.fasterxml.jackson.databind; // Tokenizer.fromJson takes a JsonNode
 
     exports dev.st4j.tokenizers;
+    // core converts folders without tokenizer.json (the slow-tokenizer files) to a tokenizer.json tree
+    exports dev.st4j.tokenizers.slow to dev.st4j;
 }

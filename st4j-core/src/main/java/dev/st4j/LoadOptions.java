@@ -25,6 +25,9 @@ import java.util.Map;
  * @param tokenizer {@code "java"} (st4j's own tokenizer.json implementation, the default when null) or
  *     {@code "djl"} (Hugging Face tokenizers through DJL, a native library: the fallback for files that use a
  *     feature the Java tokenizer lacks)
+ * @param replaceUnpairedSurrogates tokenize a text holding an unpaired UTF-16 surrogate with that one code unit
+ *     replaced by U+FFFD, instead of refusing it with an {@code UnpairedSurrogateException} (the default, as Python
+ *     refuses such strings)
  */
 public record LoadOptions(
         String backend,
@@ -38,7 +41,8 @@ public record LoadOptions(
         String revision,
         String token,
         boolean localFilesOnly,
-        String tokenizer) {
+        String tokenizer,
+        boolean replaceUnpairedSurrogates) {
 
     public LoadOptions {
         if (threads < 0) {
@@ -81,6 +85,7 @@ public record LoadOptions(
         b.token = token;
         b.localFilesOnly = localFilesOnly;
         b.tokenizer = tokenizer;
+        b.replaceUnpairedSurrogates = replaceUnpairedSurrogates;
         return b;
     }
 
@@ -98,8 +103,18 @@ public record LoadOptions(
         private String token;
         private boolean localFilesOnly;
         private String tokenizer;
+        private boolean replaceUnpairedSurrogates;
 
         private Builder() {}
+
+        /**
+         * Replace an unpaired UTF-16 surrogate with U+FFFD (that code unit only) instead of refusing the text
+         * (the default).
+         */
+        public Builder replaceUnpairedSurrogates(boolean replace) {
+            this.replaceUnpairedSurrogates = replace;
+            return this;
+        }
 
         /** {@code "java"} (default) or {@code "djl"}: which tokenizer.json implementation runs. */
         public Builder tokenizer(String tokenizer) {
@@ -169,7 +184,8 @@ public record LoadOptions(
 
         public LoadOptions build() {
             return new LoadOptions(backend, onnxFileName, threads, truncateDim, similarityFunction, prompts,
-                    defaultPromptName, cacheFolder, revision, token, localFilesOnly, tokenizer);
+                    defaultPromptName, cacheFolder, revision, token, localFilesOnly, tokenizer,
+                    replaceUnpairedSurrogates);
         }
     }
 }

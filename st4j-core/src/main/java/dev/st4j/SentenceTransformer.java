@@ -171,7 +171,7 @@ public final class SentenceTransformer implements AutoCloseable {
                 : useSaved ? config.truncateDim() : null;
 
         BackendOptions backendOptions = new BackendOptions(options.threads(), options.onnxFileName(),
-                options.tokenizer());
+                options.tokenizer(), options.replaceUnpairedSurrogates());
         Pipeline pipeline = Pipeline.load(folder, config, options.backend(), backendOptions);
         SentenceTransformer model = new SentenceTransformer(dir.toAbsolutePath(), pipeline,
                 Collections.unmodifiableMap(prompts), defaultPrompt, similarity, truncate,

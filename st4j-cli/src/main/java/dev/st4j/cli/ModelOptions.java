@@ -62,6 +62,11 @@ final class ModelOptions {
             description = "Prompt applied when a call names none (one of the model's prompts).")
     String defaultPromptName;
 
+    @Option(names = "--replace-unpaired-surrogates",
+            description = "Tokenize a text holding an unpaired UTF-16 surrogate with U+FFFD in its place instead of "
+                    + "refusing it (the default, as Python does).")
+    boolean replaceUnpairedSurrogates;
+
     /** A fix said with this command line's flags instead of the library's builder methods. */
     static String asFlag(Fix fix) {
         return switch (fix.kind()) {
@@ -75,13 +80,15 @@ final class ModelOptions {
     String describe() {
         return model + " revision=" + revision + " backend=" + backend + " onnx-file=" + onnxFile
                 + " max-seq-length=" + maxSeqLength + " default-prompt-name=" + defaultPromptName
-                + " prompts=" + (promptsFile == null ? null : readPrompts(promptsFile));
+                + " prompts=" + (promptsFile == null ? null : readPrompts(promptsFile))
+                + (replaceUnpairedSurrogates ? " replace-unpaired-surrogates" : "");
     }
 
     SentenceTransformer load() {
         LoadOptions.Builder b = LoadOptions.builder()
                 .backend(backend).onnxFileName(onnxFile).threads(threads).revision(revision)
-                .cacheFolder(cacheFolder).localFilesOnly(offline).token(token).defaultPromptName(defaultPromptName);
+                .cacheFolder(cacheFolder).localFilesOnly(offline).token(token).defaultPromptName(defaultPromptName)
+                .replaceUnpairedSurrogates(replaceUnpairedSurrogates);
         if (promptsFile != null) {
             b.prompts(readPrompts(promptsFile));
         }

@@ -51,6 +51,26 @@ class CommandLineContractTest {
         }
     }
 
+    /** An older hub layout: the saved model with vocab.txt instead of tokenizer.json encodes exactly the same. */
+    @Test
+    void aModelFolderWithOnlyVocabTxtEncodesLikeItsTokenizerJson() throws IOException {
+        Path dir = tmp.resolve("minilm-slow");
+        assertEquals(0, run("save", "all-MiniLM-L6-v2", dir.toString()).exit());
+        com.fasterxml.jackson.databind.JsonNode vocab = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(dir.resolve("tokenizer.json").toFile()).path("model").path("vocab");
+        String[] byId = new String[vocab.size()];
+        vocab.fields().forEachRemaining(e -> byId[e.getValue().asInt()] = e.getKey());
+        Files.writeString(dir.resolve("vocab.txt"), String.join("\n", byId) + "\n");
+        String[] texts = {SEED[0], "Caf\u00e9 na\u00efve \u4e2d\u6587 \uD83D\uDE00 don't", "x ".repeat(400)};
+        FloatMatrix fast = matrix(run("encode", "--model", dir.toString(), "--format", "jsonl", texts[0], texts[1],
+                texts[2]).out());
+        Files.delete(dir.resolve("tokenizer.json"));
+        CommandLineTest.Run slow = run("encode", "--model", dir.toString(), "--format", "jsonl", texts[0], texts[1],
+                texts[2]);
+        assertEquals(0, slow.exit(), slow.err());
+        assertArrayEquals(fast.toRowMajorArray(), matrix(slow.out()).toRowMajorArray(), 1e-6f);
+    }
+
     @Test
     void queryAndDocumentApplyTheModelsPromptsAsPythonDoes() throws IOException {
         Path prompts = Files.writeString(tmp.resolve("prompts.json"), "{\"query\": \"query: \", \"passage\": \"p: \"}");

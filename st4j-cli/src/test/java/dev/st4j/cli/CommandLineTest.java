@@ -61,6 +61,18 @@ class CommandLineTest {
     }
 
     @Test
+    void aLoneSurrogateIsRefusedUnlessReplacementIsAskedFor() {
+        Run refused = run("encode", "caf\u00e9 \uD800 ok");
+        assertTrue(refused.exit() != 0, refused.out());
+        assertTrue(refused.err().contains("position 5") && refused.err().contains("--replace-unpaired-surrogates"),
+                refused.err());
+        Run replaced = run("encode", "--replace-unpaired-surrogates", "caf\u00e9 \uD800 ok");
+        Run fixed = run("encode", "caf\u00e9 \uFFFD ok");
+        assertEquals(0, replaced.exit(), replaced.err());
+        assertArrayEquals(numbers(fixed.out()), numbers(replaced.out()), 1e-6f);
+    }
+
+    @Test
     void npyOutputLoadsWithShapeAndValues(@TempDir Path dir) throws IOException {
         Path file = dir.resolve("emb.npy");
         Run r = run("encode", "--output", file.toString(), SEED[0], SEED[1], SEED[2]);

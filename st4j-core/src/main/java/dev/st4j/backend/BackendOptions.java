@@ -8,12 +8,19 @@ package dev.st4j.backend;
  *     and in {@code onnx/}); null means {@code model.onnx}, else {@code onnx/model.onnx}
  * @param tokenizer {@code "java"} (st4j's tokenizer, the default when null) or {@code "djl"} (Hugging Face
  *     tokenizers through DJL, a native library)
+ * @param replaceUnpairedSurrogates the tokenizer turns an unpaired UTF-16 surrogate into U+FFFD instead of refusing
+ *     the text
  */
-public record BackendOptions(int threads, String onnxFileName, String tokenizer) {
+public record BackendOptions(int threads, String onnxFileName, String tokenizer, boolean replaceUnpairedSurrogates) {
 
     /** Options with the default tokenizer (st4j's Java implementation). */
     public BackendOptions(int threads, String onnxFileName) {
         this(threads, onnxFileName, null);
+    }
+
+    /** Options that refuse texts with unpaired surrogates. */
+    public BackendOptions(int threads, String onnxFileName, String tokenizer) {
+        this(threads, onnxFileName, tokenizer, false);
     }
 
     public BackendOptions {

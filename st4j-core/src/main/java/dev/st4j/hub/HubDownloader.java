@@ -229,7 +229,7 @@ public final class HubDownloader {
         Set<String> cached = Backends.listFiles(cache.snapshotFolder(commit));
         for (ModelFiles.ModuleDir dir : ModelFiles.modules(modulesJson)) {
             for (String f : ModelFiles.requiredFiles(dir)) {
-                if (!has.test(f)) {
+                if (!has.test(f) && !ModelFiles.replaceable(dir, f, has)) {
                     missing.add(cache.knownAbsent(commit, f) ? f + " (the repository has none at this commit)" : f);
                 }
             }

@@ -6,6 +6,7 @@ import dev.st4j.backend.BackendProvider;
 import dev.st4j.internal.backends.Backends;
 import dev.st4j.internal.modelfolder.ModuleSpec;
 import dev.st4j.internal.pipeline.ModuleRegistry;
+import dev.st4j.tokenizers.slow.SlowTokenizers;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -77,6 +78,14 @@ final class ModelFiles {
         for (String name : TRANSFORMER_CONFIGS) {
             out.add(dir.file(name));
         }
+        if (!exists.test(dir.file("tokenizer.json"))) {
+            // Older repositories ship only the slow-tokenizer files, which st4j converts as transformers does.
+            for (String slow : SlowTokenizers.FILES) {
+                if (exists.test(dir.file(slow))) {
+                    out.add(dir.file(slow));
+                }
+            }
+        }
         if (!exists.test(dir.file("sentence_bert_config.json"))) {
             for (String legacy : LEGACY_MODULE_CONFIGS) {
                 if (exists.test(dir.file(legacy))) {
@@ -94,6 +103,16 @@ final class ModelFiles {
      */
     static List<String> requiredFiles(ModuleDir dir) {
         return ModuleRegistry.requiredFiles(dir.className()).stream().map(dir::file).toList();
+    }
+
+    /**
+     * Whether a required file of a Transformer folder may be absent: tokenizer.json, when the folder has the
+     * slow-tokenizer files st4j converts instead.
+     */
+    static boolean replaceable(ModuleDir dir, String file, Predicate<String> has) {
+        return dir.isTransformer() && file.equals(dir.file("tokenizer.json"))
+                && (has.test(dir.file("vocab.txt")) || has.test(dir.file("vocab.json")) && has.test(dir.file("merges.txt"))
+                        || has.test(dir.file("sentencepiece.bpe.model")) || has.test(dir.file("spiece.model")));
     }
 
     /** Sub-module folders of a Router, named {@code {route}_{i}_{Class}} by Python. */

@@ -25,7 +25,7 @@ import java.util.Map;
 public final class StaticEmbedding implements InputModule {
     public static final ModuleType TYPE = new ModuleType("StaticEmbedding",
             List.of("tokenizer.json", SafetensorsFile.FILE_NAME), List.of("tokenizer_config.json"),
-            c -> load(c.dir(), c.backendOptions().tokenizer()));
+            c -> load(c.dir(), c.backendOptions().tokenizer(), c.backendOptions().replaceUnpairedSurrogates()));
 
     private final Path folder;
     private final TextTokenizer tokenizer;
@@ -50,6 +50,11 @@ public final class StaticEmbedding implements InputModule {
 
     /** As {@link #load(Path)}, with the tokenizer implementation named ({@code "java"}, {@code "djl"}, null). */
     public static StaticEmbedding load(Path folder, String tokenizerImpl) {
+        return load(folder, tokenizerImpl, false);
+    }
+
+    /** As {@link #load(Path, String)}; {@code replaceSurrogates}: unpaired surrogates become U+FFFD. */
+    public static StaticEmbedding load(Path folder, String tokenizerImpl, boolean replaceSurrogates) {
         SafetensorsFile weights = SafetensorsFile.open(folder);
         Tensor table = weights.find("embedding.weight").or(() -> weights.find("embeddings"))
                 .orElseThrow(() -> new ModelFormatException(weights.source(),
@@ -58,7 +63,8 @@ public final class StaticEmbedding implements InputModule {
             throw new ModelFormatException(weights.source(), "'" + table.name() + "' has shape " + table.shapeString()
                     + ", expected [vocab, dim]");
         }
-        return new StaticEmbedding(folder, TextTokenizer.loadWithoutSpecialTokens(folder, tokenizerImpl),
+        return new StaticEmbedding(folder, TextTokenizer.loadWithoutSpecialTokens(folder, tokenizerImpl)
+                        .replacingUnpairedSurrogates(replaceSurrogates),
                 weights.source(), table);
     }
 

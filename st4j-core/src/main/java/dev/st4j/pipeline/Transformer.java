@@ -10,6 +10,7 @@ import dev.st4j.internal.pipeline.Features;
 import dev.st4j.internal.pipeline.InputModule;
 import dev.st4j.internal.pipeline.ModuleType;
 import dev.st4j.internal.tokenizer.TextTokenizer;
+import dev.st4j.tokenizers.slow.SlowTokenizers;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,8 +40,8 @@ public final class Transformer implements InputModule {
 
     public static final ModuleType TYPE = new ModuleType("Transformer",
             List.of("config.json", "tokenizer.json"),
-            Stream.concat(CONFIG_NAMES.stream(), Stream.of("tokenizer_config.json", "special_tokens_map.json"))
-                    .toList(),
+            Stream.of(CONFIG_NAMES.stream(), Stream.of("tokenizer_config.json", "special_tokens_map.json"),
+                    SlowTokenizers.FILES.stream()).flatMap(s -> s).toList(),
             c -> load(c.dir(), c.backend(), c.backendOptions()));
 
     private final Path folder;
@@ -69,7 +70,8 @@ public final class Transformer implements InputModule {
         JsonNode hfConfig = ModelFolder.readJsonObject(configFile);
         boolean lower = stConfig != null && stConfig.path("do_lower_case").asBoolean(false);
         int maxLength = effectiveMaxLength(folder, stConfig, hfConfig);
-        TextTokenizer tokenizer = TextTokenizer.load(folder, lower, maxLength, options.tokenizer());
+        TextTokenizer tokenizer = TextTokenizer.load(folder, lower, maxLength, options.tokenizer(),
+                options.replaceUnpairedSurrogates());
         TransformerBackend backend;
         try {
             backend = Backends.open(folder, hfConfig, backendName, options);

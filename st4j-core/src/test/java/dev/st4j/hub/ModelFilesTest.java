@@ -1,6 +1,9 @@
 package dev.st4j.hub;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -28,6 +31,22 @@ class ModelFilesTest {
                 ModelFiles.requiredFiles(new ModelFiles.ModuleDir("2_Dense", "Dense")));
         assertEquals(List.of("config.json", "tokenizer.json"), ModelFiles.requiredFiles(ROOT));
         assertEquals(List.of(), ModelFiles.requiredFiles(new ModelFiles.ModuleDir("3_Normalize", "Normalize")));
+    }
+
+    @Test
+    void aRepositoryWithoutTokenizerJsonBringsItsSlowTokenizerFiles() {
+        Set<String> slow = Set.of("config.json", "vocab.txt", "tokenizer_config.json", "merges.txt.bak");
+        List<String> got = ModelFiles.transformerConfigs(ROOT, slow::contains);
+        assertTrue(got.contains("vocab.txt"), got.toString());
+        assertTrue(ModelFiles.replaceable(ROOT, "tokenizer.json", slow::contains));
+        assertFalse(ModelFiles.replaceable(ROOT, "config.json", slow::contains));
+        Set<String> spm = Set.of("0_Transformer/sentencepiece.bpe.model");
+        assertTrue(ModelFiles.transformerConfigs(new ModelFiles.ModuleDir("0_Transformer", "Transformer"),
+                spm::contains).contains("0_Transformer/sentencepiece.bpe.model"));
+        // vocab.json alone is not enough (byte-level BPE needs merges.txt), and a fast file wins: no slow files then.
+        assertFalse(ModelFiles.replaceable(ROOT, "tokenizer.json", Set.of("vocab.json")::contains));
+        Set<String> both = Set.of("tokenizer.json", "vocab.txt");
+        assertFalse(ModelFiles.transformerConfigs(ROOT, both::contains).contains("vocab.txt"));
     }
 
     @Test

@@ -110,13 +110,46 @@ public final class Encoding {
                 attentionMask);
     }
 
-    /** The first {@code n} tokens ({@code fromLeft} false) or the last {@code n} ({@code fromLeft} true). */
-    Encoding truncate(int n, boolean fromLeft) {
-        if (n >= ids.length) {
-            return this;
+    /**
+     * Hugging Face's truncation with a stride: the kept window of {@code n} tokens first, then the overflowing
+     * windows, each {@code n} long (the last may be shorter) and overlapping the one before by {@code stride}
+     * tokens; from the right, or from the left (windows taken backwards from the end).
+     */
+    List<Encoding> windows(int n, int stride, boolean fromLeft) {
+        int len = ids.length;
+        if (n >= len) {
+            return List.of(this);
         }
-        int from = fromLeft ? ids.length - n : 0;
-        int to = from + n;
+        if (n == 0) {
+            return List.of(EMPTY, this);
+        }
+        if (stride >= n) {
+            throw new IllegalArgumentException("truncation stride " + stride + " must be less than the " + n
+                    + " tokens left for this text (max length minus special tokens)");
+        }
+        int step = n - stride;
+        List<Encoding> out = new java.util.ArrayList<>();
+        if (!fromLeft) {
+            for (int start = 0; ; start += step) {
+                int stop = Math.min(start + n, len);
+                out.add(slice(start, stop));
+                if (stop == len) {
+                    break;
+                }
+            }
+        } else {
+            for (int last = len - 1; last >= 0; last -= step) {
+                int start = Math.max(0, last + 1 - n);
+                out.add(slice(start, last + 1));
+                if (start == 0) {
+                    break;
+                }
+            }
+        }
+        return out;
+    }
+
+    private Encoding slice(int from, int to) {
         return new Encoding(Arrays.copyOfRange(ids, from, to), Arrays.copyOfRange(typeIds, from, to),
                 Arrays.copyOfRange(tokens, from, to), Arrays.copyOfRange(wordIds, from, to),
                 Arrays.copyOfRange(sequenceIds, from, to), Arrays.copyOfRange(offsetStarts, from, to),

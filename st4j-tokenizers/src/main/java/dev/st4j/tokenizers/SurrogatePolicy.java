@@ -7,8 +7,11 @@ public enum SurrogatePolicy {
     /** Replace that one code unit with U+FFFD and tokenize the rest unchanged. */
     REPLACE;
 
-    /** The text itself when it is well-formed; else per this policy. */
-    String apply(String text, int textIndex) {
+    /**
+     * The text itself when it is well-formed; else per this policy ({@code textIndex} names the text in a
+     * refusal).
+     */
+    public String apply(String text, int textIndex) {
         int n = text.length();
         StringBuilder fixed = null;
         for (int i = 0; i < n; i++) {

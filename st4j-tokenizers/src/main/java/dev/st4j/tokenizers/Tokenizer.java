@@ -13,6 +13,7 @@ import dev.st4j.tokenizers.pretokenizers.PreTokenizer;
 import dev.st4j.tokenizers.pretokenizers.PreTokenizers;
 import dev.st4j.tokenizers.processors.PostProcessor;
 import dev.st4j.tokenizers.processors.Processors;
+import dev.st4j.tokenizers.slow.SlowTokenizers;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,6 +60,22 @@ public final class Tokenizer {
     /** Reads a tokenizer.json file. */
     public static Tokenizer fromFile(Path file) throws IOException {
         return fromJson(MAPPER.readTree(Files.readAllBytes(file)));
+    }
+
+    /**
+     * A model folder's tokenizer: its tokenizer.json, or, when it has none, the one transformers' converters build
+     * from its slow-tokenizer files (see {@link SlowTokenizers}).
+     */
+    public static Tokenizer fromFolder(Path folder) throws IOException {
+        Path file = folder.resolve("tokenizer.json");
+        if (Files.isRegularFile(file)) {
+            return fromFile(file);
+        }
+        if (!SlowTokenizers.present(folder)) {
+            throw new TokenizerFormatException(folder + " has no tokenizer.json and no slow-tokenizer files"
+                    + " (vocab.txt, vocab.json + merges.txt, sentencepiece.bpe.model or spiece.model)");
+        }
+        return fromJson(SlowTokenizers.toTokenizerJson(folder));
     }
 
     /** Parses the text of a tokenizer.json file. */
@@ -149,6 +166,38 @@ public final class Tokenizer {
         return e;
     }
 
+    /**
+     * Encodes one text or pair as Hugging Face does with {@code return_overflowing_tokens}: the truncated encoding
+     * first, then one encoding per overflowing window (windows of the truncation length overlapping by its stride),
+     * each with its special tokens; for a pair, each window of the first text with the second's kept part and each
+     * of its windows, then the first's kept part with each window of the second. Without truncation, one encoding.
+     */
+    public List<Encoding> encodeWithOverflowing(String text, String pair, boolean addSpecialTokens) {
+        Encoding a = encodeSequence(surrogates.apply(text, 0), 0);
+        Encoding b = pair == null ? null : encodeSequence(surrogates.apply(pair, 0), 1);
+        List<Encoding> out = new ArrayList<>();
+        if (truncation == null) {
+            out.add(postProcess(a, b, addSpecialTokens));
+        } else {
+            List<Encoding>[] w = truncation.windows(a, b, room(b != null, addSpecialTokens));
+            List<Encoding> bw = w[1] == null ? java.util.Collections.singletonList(null) : w[1];
+            out.add(postProcess(w[0].get(0), bw.get(0), addSpecialTokens));
+            for (int i = 1; i < w[0].size(); i++) {
+                for (Encoding bj : bw) {
+                    out.add(overflowing(w[0].get(i), true, bj, bj != bw.get(0), addSpecialTokens));
+                }
+            }
+            for (int j = 1; j < bw.size(); j++) {
+                out.add(overflowing(w[0].get(0), false, bw.get(j), true, addSpecialTokens));
+            }
+        }
+        if (padding != null) {
+            out.replaceAll(e -> e.pad(padding.target(e.length()), padding.padId(), padding.padTypeId(),
+                    padding.padToken(), padding.left()));
+        }
+        return out;
+    }
+
     /** Encodes several texts; with padding, all come out as long as the longest (or the fixed length). */
     public List<Encoding> encodeBatch(List<String> texts, boolean addSpecialTokens) {
         List<Encoding> out = new ArrayList<>(texts.size());
@@ -170,15 +219,29 @@ public final class Tokenizer {
         Encoding a = encodeSequence(surrogates.apply(text, textIndex), 0);
         Encoding b = pair == null ? null : encodeSequence(surrogates.apply(pair, textIndex), 1);
         if (truncation != null) {
-            int reserved = addSpecialTokens && postProcessor != null ? postProcessor.addedTokens(b != null) : 0;
-            if (truncation.maxLength() < reserved) {
-                throw new IllegalArgumentException("truncation max length " + truncation.maxLength()
-                        + " leaves no room for the " + reserved + " special tokens the post-processor adds");
-            }
-            Encoding[] cut = truncation.apply(a, b, truncation.maxLength() - reserved);
+            Encoding[] cut = truncation.apply(a, b, room(b != null, addSpecialTokens));
             a = cut[0];
             b = cut[1];
         }
+        return postProcess(a, b, addSpecialTokens);
+    }
+
+    /** Tokens truncation leaves for the text(s): the max length minus the special tokens the post-processor adds. */
+    private int room(boolean pair, boolean addSpecialTokens) {
+        int reserved = addSpecialTokens && postProcessor != null ? postProcessor.addedTokens(pair) : 0;
+        if (truncation.maxLength() < reserved) {
+            throw new IllegalArgumentException("truncation max length " + truncation.maxLength()
+                    + " leaves no room for the " + reserved + " special tokens the post-processor adds");
+        }
+        return truncation.maxLength() - reserved;
+    }
+
+    private Encoding overflowing(Encoding a, boolean aWindow, Encoding b, boolean bWindow, boolean addSpecialTokens) {
+        return postProcessor == null ? PostProcessor.concat(a, b)
+                : postProcessor.processOverflowing(a, aWindow, b, bWindow, addSpecialTokens);
+    }
+
+    private Encoding postProcess(Encoding a, Encoding b, boolean addSpecialTokens) {
         return postProcessor == null ? PostProcessor.concat(a, b) : postProcessor.process(a, b, addSpecialTokens);
     }
 
@@ -258,13 +321,13 @@ public final class Tokenizer {
     /** The id of a token string (added tokens first, then the model's vocabulary), or -1. */
     public int tokenToId(String token) {
         int id = added.tokenToId(token);
-        return id >= 0 ? id : model.tokenToId(token);
+        return id >= 0 ? id : model.vocabulary().tokenToId(token);
     }
 
     /** The token string of an id, or null. */
     public String idToToken(int id) {
         String t = added.idToToken(id);
-        return t != null ? t : model.idToToken(id);
+        return t != null ? t : model.vocabulary().idToToken(id);
     }
 
     /** Turns ids back into text with the file's decoder (tokens joined by spaces when it has none). */

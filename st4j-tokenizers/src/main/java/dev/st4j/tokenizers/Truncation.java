@@ -1,13 +1,14 @@
 package dev.st4j.tokenizers;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
 
 /**
  * How encodings are cut to {@code maxLength} tokens (special tokens included), as tokenizer.json's "truncation".
  *
  * @param maxLength the longest encoding, special tokens included
  * @param strategy which text of a pair loses tokens
- * @param stride overlap of overflowing windows (st4j keeps no overflowing windows; the value is only validated)
+ * @param stride overlap of the overflowing windows {@link Tokenizer#encodeWithOverflowing} returns
  * @param fromLeft cut tokens at the start instead of the end
  */
 public record Truncation(int maxLength, Strategy strategy, int stride, boolean fromLeft) {
@@ -47,15 +48,28 @@ public record Truncation(int maxLength, Strategy strategy, int stride, boolean f
 
     /** Cuts one encoding, or the two of a pair, to {@code max} tokens together. */
     Encoding[] apply(Encoding a, Encoding b, int max) {
+        List<Encoding>[] w = windows(a, b, max);
+        return new Encoding[] {w[0].get(0), w[1] == null ? null : w[1].get(0)};
+    }
+
+    /**
+     * As Hugging Face truncates: for each text, the kept part first, then its overflowing windows (with
+     * {@link #stride} overlap); a text that is not cut is a list of itself. {@code [1]} is null without a pair.
+     */
+    @SuppressWarnings("unchecked")
+    List<Encoding>[] windows(Encoding a, Encoding b, int max) {
+        if (max == 0) {
+            return new List[] {a.windows(0, stride, fromLeft), b == null ? null : b.windows(0, stride, fromLeft)};
+        }
         int total = a.length() + (b == null ? 0 : b.length());
         if (total <= max) {
-            return new Encoding[] {a, b};
+            return new List[] {List.of(a), b == null ? null : List.of(b)};
         }
         int toRemove = total - max;
         switch (strategy) {
             case LONGEST_FIRST -> {
                 if (b == null) {
-                    return new Encoding[] {a.truncate(max, fromLeft), null};
+                    return new List[] {a.windows(max, stride, fromLeft), null};
                 }
                 int n1 = a.length();
                 int n2 = b.length();
@@ -79,7 +93,7 @@ public record Truncation(int maxLength, Strategy strategy, int stride, boolean f
                     n1 = n2;
                     n2 = t;
                 }
-                return new Encoding[] {a.truncate(n1, fromLeft), b.truncate(n2, fromLeft)};
+                return new List[] {a.windows(n1, stride, fromLeft), b.windows(n2, stride, fromLeft)};
             }
             case ONLY_FIRST, ONLY_SECOND -> {
                 boolean first = strategy == Strategy.ONLY_FIRST;
@@ -89,8 +103,8 @@ public record Truncation(int maxLength, Strategy strategy, int stride, boolean f
                             + strategy + ": the " + (first ? "first" : "second") + " text is too short"
                             + " (use LONGEST_FIRST, or a larger max length)");
                 }
-                Encoding cut = target.truncate(target.length() - toRemove, fromLeft);
-                return first ? new Encoding[] {cut, b} : new Encoding[] {a, cut};
+                List<Encoding> cut = target.windows(target.length() - toRemove, stride, fromLeft);
+                return first ? new List[] {cut, b == null ? null : List.of(b)} : new List[] {List.of(a), cut};
             }
             default -> throw new AssertionError(strategy);
         }

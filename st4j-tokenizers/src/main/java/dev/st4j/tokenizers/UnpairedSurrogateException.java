@@ -9,9 +9,13 @@ public final class UnpairedSurrogateException extends IllegalArgumentException {
     private final int position;
 
     public UnpairedSurrogateException(int textIndex, int position, char unit) {
+        this(textIndex, position, unit, "let the tokenizer replace it with U+FFFD (SurrogatePolicy.REPLACE)");
+    }
+
+    /** As above, with the caller's way to opt in to the replacement ({@code optIn}, after "fix the text, or"). */
+    public UnpairedSurrogateException(int textIndex, int position, char unit, String optIn) {
         super(String.format("text %d has an unpaired surrogate U+%04X at position %d (UTF-16 index); "
-                + "fix the text, or let the tokenizer replace it with U+FFFD (SurrogatePolicy.REPLACE)",
-                textIndex, (int) unit, position));
+                + "fix the text, or %s", textIndex, (int) unit, position, optIn));
         this.textIndex = textIndex;
         this.position = position;
     }

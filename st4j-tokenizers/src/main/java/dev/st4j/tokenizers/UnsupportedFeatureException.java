@@ -8,7 +8,12 @@ public final class UnsupportedFeatureException extends TokenizerFormatException 
     private final String feature;
 
     public UnsupportedFeatureException(String feature) {
-        super("tokenizer.json uses " + feature + ", which st4j's Java tokenizer does not implement");
+        this("tokenizer.json", feature);
+    }
+
+    /** {@code file} (a tokenizer.json or a slow-tokenizer file such as spiece.model) uses {@code feature}. */
+    public UnsupportedFeatureException(String file, String feature) {
+        super(file + " uses " + feature + ", which st4j's Java tokenizer does not implement");
         this.feature = feature;
     }
 

@@ -1,7 +1,7 @@
 package dev.st4j.tokenizers;
 
-import static dev.st4j.tokenizers.WordPieceConformanceTest.assertNone;
-import static dev.st4j.tokenizers.WordPieceConformanceTest.compare;
+import static dev.st4j.tokenizers.Conformance.assertNone;
+import static dev.st4j.tokenizers.Conformance.compare;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;

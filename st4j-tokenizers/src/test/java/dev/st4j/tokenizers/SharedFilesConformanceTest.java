@@ -1,7 +1,7 @@
 package dev.st4j.tokenizers;
 
-import static dev.st4j.tokenizers.WordPieceConformanceTest.assertNone;
-import static dev.st4j.tokenizers.WordPieceConformanceTest.compare;
+import static dev.st4j.tokenizers.Conformance.assertNone;
+import static dev.st4j.tokenizers.Conformance.compare;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -21,16 +21,16 @@ class SharedFilesConformanceTest {
     @ParameterizedTest
     @MethodSource("files")
     void tortureSetAndCorpusSampleMatchDjl(String file) {
-        List<String> texts = new ArrayList<>(TestData.torture());
-        texts.addAll(TestData.corpus().subList(0, 500));
-        assertNone(compare(TestData.json(file), texts, 0, "longest_first", false));
+        assertNone(compare(TestData.json(file), WordPieceConformanceTest.tortureAndSample(), 0, "longest_first", false));
     }
 
     @Tag("slow")
     @ParameterizedTest
     @MethodSource("files")
     void everyCodePointMatchesDjl(String file) {
-        assertNone(compare(TestData.json(file), WordPieceConformanceTest.everyCodePoint(), 0, "longest_first", false));
+        String json = TestData.json(file);
+        assertNone(compare(json, Conformance.parsed(json), Conformance.everyCodePoint(256), 0, "longest_first", false,
+                false));
     }
 
     @Tag("slow")

@@ -8,6 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.zip.GZIPInputStream;
 
 /** The tokenizer files and texts the conformance tests run over. */
@@ -26,8 +28,27 @@ final class TestData {
         return Path.of(p);
     }
 
-    /** A tokenizer file's text: an embedded resource name, or a path under shared data (gzip allowed). */
+    private static final Map<String, String> TEXTS = new ConcurrentHashMap<>();
+
+    /**
+     * A tokenizer file's text: an embedded resource name, or a path under shared data (gzip allowed). Read once
+     * per run; the same instance each time, so tokenizers parsed from it can be shared (see Conformance).
+     */
     static String json(String name) {
+        return TEXTS.computeIfAbsent(name, TestData::read);
+    }
+
+    /** Whether {@code text} is the very instance {@link #json} returned for some file. */
+    static boolean isFileText(String text) {
+        for (String t : TEXTS.values()) {
+            if (t == text) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String read(String name) {
         try {
             if (EMBEDDED.contains(name)) {
                 try (InputStream in = TestData.class.getClassLoader().getResourceAsStream(name)) {

@@ -1,8 +1,8 @@
 package dev.st4j.tokenizers;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import static dev.st4j.tokenizers.Conformance.assertNone;
+import static dev.st4j.tokenizers.Conformance.compare;
 
-import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Tag;
@@ -22,73 +22,17 @@ class WordPieceConformanceTest {
         return t;
     }
 
-    /** Compares single texts and consecutive pairs at one truncation length (0: none); returns the failures. */
-    static List<String> compare(String json, List<String> texts, int maxLength, String strategy, boolean pairs) {
-        Truncation.Strategy s = switch (strategy) {
-            case "only_first" -> Truncation.Strategy.ONLY_FIRST;
-            case "only_second" -> Truncation.Strategy.ONLY_SECOND;
-            default -> Truncation.Strategy.LONGEST_FIRST;
-        };
-        Tokenizer mine = Tokenizer.fromString(json).withPadding(null)
-                .withTruncation(maxLength == 0 ? null : new Truncation(maxLength, s, 0, false));
-        List<String> failures = new ArrayList<>();
-        int compared = 0;
-        try (HuggingFaceTokenizer djl = DjlOracle.load(json, maxLength, strategy)) {
-            for (int i = 0; i < texts.size(); i++) {
-                String a = texts.get(i);
-                String b = pairs ? texts.get((i + 1) % texts.size()) : null;
-                ai.djl.huggingface.tokenizers.Encoding want;
-                try {
-                    want = b == null ? djl.encode(a, true, false) : djl.encode(a, b, true, false);
-                } catch (RuntimeException e) {
-                    // The oracle refuses only_first/only_second when that text is too short; st4j must refuse too.
-                    if (strategy.equals("longest_first")) {
-                        failures.add("text " + i + ": DJL failed: " + e);
-                        continue;
-                    }
-                    try {
-                        mine.encode(a, b, true);
-                        failures.add("text " + i + ": DJL refused (" + e.getMessage() + "), st4j encoded it");
-                    } catch (IllegalArgumentException expected) {
-                        // both refuse
-                    }
-                    continue;
-                }
-                compared++;
-                String d = DjlOracle.diff(want, b == null ? mine.encode(a) : mine.encode(a, b, true));
-                if (d != null) {
-                    failures.add("text " + i + " " + abbreviate(a) + (b == null ? "" : " + " + abbreviate(b)) + ": " + d);
-                }
-                if (b == null) {
-                    d = DjlOracle.diff(djl.encode(a, false, false), mine.encode(a, null, false));
-                    if (d != null) {
-                        failures.add("text " + i + " without special tokens " + abbreviate(a) + ": " + d);
-                    }
-                }
-            }
-        }
-        if (compared == 0) {
-            failures.add("nothing compared");
-        }
-        return failures;
-    }
-
-    static String abbreviate(String s) {
-        String e = s.replace("\n", "\\n");
-        return "\"" + (e.length() > 60 ? e.substring(0, 60) + "..." : e) + "\"";
-    }
-
-    static void assertNone(List<String> failures) {
-        assertEquals(List.of(), failures.subList(0, Math.min(10, failures.size())),
-                failures.size() + " texts differ from DJL");
+    /** The torture set and the first 500 corpus lines: the quick (non-full) conformance set. */
+    static List<String> tortureAndSample() {
+        List<String> texts = new ArrayList<>(TestData.torture());
+        texts.addAll(TestData.corpus().subList(0, 500));
+        return texts;
     }
 
     @ParameterizedTest
     @MethodSource("files")
     void tortureSetAndCorpusSampleMatchDjl(String file) {
-        List<String> texts = new ArrayList<>(TestData.torture());
-        texts.addAll(TestData.corpus().subList(0, 500));
-        assertNone(compare(TestData.json(file), texts, 0, "longest_first", false));
+        assertNone(compare(TestData.json(file), tortureAndSample(), 0, "longest_first", false));
     }
 
     @Tag("slow")
@@ -98,31 +42,13 @@ class WordPieceConformanceTest {
         assertNone(compare(TestData.json(file), texts(), 0, "longest_first", false));
     }
 
-    /** Every code point between two letters, 64 to a text: character classes as HF's (older) Unicode tables. */
+    /** Every code point between two letters: character classes as HF's (older) Unicode tables. */
     @Tag("slow")
     @Test
     void everyCodePointMatchesDjl() {
-        assertNone(compare(TestData.json(TestData.EMBEDDED.get(0)), everyCodePoint(), 0, "longest_first", false));
-    }
-
-    /** Every code point but the surrogates, each between two x's, 64 to a text. */
-    static List<String> everyCodePoint() {
-        List<String> texts = new ArrayList<>();
-        StringBuilder sb = new StringBuilder();
-        int inText = 0;
-        for (int cp = 0; cp <= Character.MAX_CODE_POINT; cp++) {
-            if (cp >= Character.MIN_SURROGATE && cp <= Character.MAX_SURROGATE) {
-                continue;
-            }
-            sb.append('x').appendCodePoint(cp).append("x ");
-            if (++inText == 64) {
-                texts.add(sb.toString());
-                sb.setLength(0);
-                inText = 0;
-            }
-        }
-        texts.add(sb.toString());
-        return texts;
+        String json = TestData.json(TestData.EMBEDDED.get(0));
+        assertNone(Conformance.compare(json, Conformance.parsed(json), Conformance.everyCodePoint(256), 0,
+                "longest_first", false, false));
     }
 
     @Tag("slow")

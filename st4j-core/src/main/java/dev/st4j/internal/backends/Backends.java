@@ -178,7 +178,8 @@ public final class Backends {
     private static List<Fix> alternatives(List<BackendProvider> providers, BackendProvider except, JsonNode config,
             Set<String> files, BackendOptions options) {
         // The alternative is judged without an ONNX file name: naming one is what chose the failing backend.
-        BackendOptions plain = new BackendOptions(options.threads(), null, options.tokenizer());
+        BackendOptions plain = new BackendOptions(options.threads(), null, options.tokenizer(),
+                options.replaceUnpairedSurrogates());
         List<Fix> out = new ArrayList<>();
         for (BackendProvider p : providers) {
             if (p != except && p.supports(config, plain).runs() && p.weightFiles(files, plain).found()) {

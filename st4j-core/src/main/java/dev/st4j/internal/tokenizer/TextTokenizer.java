@@ -12,8 +12,10 @@ import dev.st4j.internal.modelfolder.ModelFolder;
 import dev.st4j.tokenizers.Tokenizer;
 import dev.st4j.tokenizers.TokenizerFormatException;
 import dev.st4j.tokenizers.Truncation;
+import dev.st4j.tokenizers.SurrogatePolicy;
 import dev.st4j.tokenizers.UnpairedSurrogateException;
 import dev.st4j.tokenizers.UnsupportedFeatureException;
+import dev.st4j.tokenizers.slow.SlowTokenizers;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -53,6 +55,8 @@ public final class TextTokenizer implements AutoCloseable {
     private volatile HuggingFaceTokenizer tokenizer;
     private volatile Tokenizer javaTokenizer;
     private volatile int maxLength;
+    /** Unpaired surrogates: refused (default) or replaced by U+FFFD, for both implementations. */
+    private volatile SurrogatePolicy surrogates = SurrogatePolicy.REJECT;
 
     private TextTokenizer(String tokenizerJson, Path source, long padId, int maxLength, boolean addSpecialTokens,
             boolean padLeft, boolean truncateLeft, String impl) {
@@ -90,12 +94,22 @@ public final class TextTokenizer implements AutoCloseable {
      * @param impl {@code "java"} or null (st4j's tokenizer), or {@code "djl"} (Hugging Face tokenizers, native)
      */
     public static TextTokenizer load(Path folder, boolean lowerCase, int maxLength, String impl) {
+        return load(folder, lowerCase, maxLength, impl, false);
+    }
+
+    /** As {@link #load(Path, boolean, int, String)}; {@code replaceSurrogates}: unpaired surrogates become U+FFFD. */
+    public static TextTokenizer load(Path folder, boolean lowerCase, int maxLength, String impl,
+            boolean replaceSurrogates) {
         Path file = folder.resolve("tokenizer.json");
-        if (!Files.isRegularFile(file)) {
-            throw new ModelFormatException(file,
-                    "file is missing; st4j reads the Hugging Face fast-tokenizer file tokenizer.json");
+        JsonNode json;
+        if (Files.isRegularFile(file)) {
+            json = ModelFolder.readJsonObject(file);
+        } else if (SlowTokenizers.present(folder)) {
+            json = fromSlowFiles(folder);
+        } else {
+            throw new ModelFormatException(file, "file is missing, and so are the slow-tokenizer files st4j "
+                    + "converts instead (vocab.txt, vocab.json + merges.txt, sentencepiece.bpe.model, spiece.model)");
         }
-        JsonNode json = ModelFolder.readJsonObject(file);
         if (lowerCase && !lowercases(json.get("normalizer"))) {
             ObjectNode lower = ModelFolder.mapper().createObjectNode().put("type", "Lowercase");
             JsonNode existing = json.get("normalizer");
@@ -111,8 +125,9 @@ public final class TextTokenizer implements AutoCloseable {
         }
         long padId = findPadId(folder, json);
         JsonNode cfg = ModelFolder.readJsonIfExists(folder.resolve("tokenizer_config.json")).orElse(null);
-        return new TextTokenizer(json.toString(), file, padId, maxLength, true,
-                side(cfg, "padding_side", folder), side(cfg, "truncation_side", folder), impl);
+        return new TextTokenizer(json.toString(), Files.isRegularFile(file) ? file : folder, padId, maxLength, true,
+                side(cfg, "padding_side", folder), side(cfg, "truncation_side", folder), impl)
+                .replacingUnpairedSurrogates(replaceSurrogates);
     }
 
     /**
@@ -129,6 +144,20 @@ public final class TextTokenizer implements AutoCloseable {
                 impl);
     }
 
+    /** The tokenizer.json transformers would convert the folder's slow-tokenizer files into. */
+    private static JsonNode fromSlowFiles(Path folder) {
+        try {
+            return SlowTokenizers.toTokenizerJson(folder);
+        } catch (UnsupportedFeatureException e) {
+            throw new UnsupportedModelException(folder + ": " + e.getMessage()
+                    + "; save the tokenizer with transformers' fast tokenizer to get a tokenizer.json");
+        } catch (TokenizerFormatException e) {
+            throw new ModelFormatException(folder, e.getMessage(), e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Whether {@code key} of tokenizer_config.json says {@code "left"} (absent or {@code "right"}: false). */
     private static boolean side(JsonNode cfg, String key, Path folder) {
         JsonNode v = cfg == null ? null : cfg.get(key);
@@ -140,6 +169,15 @@ public final class TextTokenizer implements AutoCloseable {
         }
         throw new ModelFormatException(folder.resolve("tokenizer_config.json"),
                 "\"" + key + "\" must be \"left\" or \"right\", got " + v);
+    }
+
+    /** This tokenizer, replacing unpaired surrogates by U+FFFD ({@code true}) or refusing them (the default). */
+    public synchronized TextTokenizer replacingUnpairedSurrogates(boolean replace) {
+        surrogates = replace ? SurrogatePolicy.REPLACE : SurrogatePolicy.REJECT;
+        if (javaTokenizer != null) {
+            javaTokenizer = javaTokenizer.withSurrogatePolicy(surrogates);
+        }
+        return this;
     }
 
     /** Whether batches are presented left-padded (tokenizer_config.json's {@code padding_side}). */
@@ -163,7 +201,7 @@ public final class TextTokenizer implements AutoCloseable {
             throw new IllegalArgumentException("max sequence length must be positive, got " + maxLength);
         }
         if (javaTokenizer != null) {
-            javaTokenizer = buildJava(maxLength);
+            javaTokenizer = buildJava(maxLength).withSurrogatePolicy(surrogates);
         } else {
             // The old native tokenizer may still be in use by a concurrent encode: free it only on close().
             retired.add(tokenizer);
@@ -185,7 +223,12 @@ public final class TextTokenizer implements AutoCloseable {
             }
             return List.of(out);
         }
-        Encoding[] encodings = tokenizer.batchEncode(texts.toArray(String[]::new), addSpecialTokens, false);
+        // DJL decodes a text with an unpaired surrogate lossily as a whole: check (or replace) first.
+        String[] checked = new String[texts.size()];
+        for (int i = 0; i < checked.length; i++) {
+            checked[i] = checkSurrogates(texts.get(i), i);
+        }
+        Encoding[] encodings = tokenizer.batchEncode(checked, addSpecialTokens, false);
         Encoded[] out = new Encoded[encodings.length];
         for (int i = 0; i < encodings.length; i++) {
             Encoding e = encodings[i];
@@ -210,7 +253,8 @@ public final class TextTokenizer implements AutoCloseable {
                 out[i] = encoded(j, first.get(i), second.get(i), i);
                 continue;
             }
-            Encoding e = tokenizer.encode(first.get(i), second.get(i), addSpecialTokens, false);
+            Encoding e = tokenizer.encode(checkSurrogates(first.get(i), i), checkSurrogates(second.get(i), i),
+                    addSpecialTokens, false);
             out[i] = new Encoded(e.getIds(), e.getTypeIds(), e.getSpecialTokenMask(), e.getTokens());
         }
         return List.of(out);
@@ -318,9 +362,20 @@ public final class TextTokenizer implements AutoCloseable {
         } catch (UnpairedSurrogateException bad) {
             String where = bad.textIndex() == 0 && pair != null && bad.position() < pair.length()
                     && !isLoneSurrogateAt(text, bad.position()) ? pair : text;
-            throw new UnpairedSurrogateException(index, bad.position(), where.charAt(bad.position()));
+            throw new UnpairedSurrogateException(index, bad.position(), where.charAt(bad.position()), OPT_IN);
         }
         return new Encoded(longs(e.ids()), longs(e.typeIds()), longs(e.specialTokensMask()), e.tokens());
+    }
+
+    private static final String OPT_IN = "load the model with LoadOptions.builder().replaceUnpairedSurrogates(true)"
+            + " (st4j's --replace-unpaired-surrogates) to tokenize it with U+FFFD in that code unit's place";
+
+    private String checkSurrogates(String text, int index) {
+        try {
+            return surrogates.apply(text, index);
+        } catch (UnpairedSurrogateException bad) {
+            throw new UnpairedSurrogateException(index, bad.position(), text.charAt(bad.position()), OPT_IN);
+        }
     }
 
     private static boolean isLoneSurrogateAt(String s, int i) {

@@ -54,6 +54,28 @@ class TokenizerChoiceTest {
     }
 
     @Test
+    void bothImplementationsRefuseOrReplaceUnpairedSurrogatesAlike(@TempDir Path dir) throws IOException {
+        Files.copy(TINY, dir.resolve("tokenizer.json"));
+        String bad = "caf\u00e9 \uD83D\uDE00 and \uD800 here";
+        String fixed = "caf\u00e9 \uD83D\uDE00 and \uFFFD here";
+        for (String impl : new String[] {null, "djl"}) {
+            try (TextTokenizer refusing = TextTokenizer.load(dir, false, 64, impl);
+                    TextTokenizer replacing = TextTokenizer.load(dir, false, 64, impl, true)) {
+                UnpairedSurrogateException e = assertThrows(UnpairedSurrogateException.class,
+                        () -> refusing.encode(List.of("fine", bad)), String.valueOf(impl));
+                assertEquals(1, e.textIndex());
+                assertEquals(12, e.position());
+                assertTrue(e.getMessage().contains("replaceUnpairedSurrogates(true)"), e.getMessage());
+                assertArrayEquals(refusing.encode(fixed).ids(), replacing.encode(bad).ids(), String.valueOf(impl));
+                replacing.setMaxLength(8);
+                assertArrayEquals(refusing.encode(fixed).ids().length > 8 ? java.util.Arrays.copyOf(
+                        replacing.encode(fixed).ids(), 8) : replacing.encode(fixed).ids(),
+                        replacing.encode(bad).ids(), "the policy survives setMaxLength");
+            }
+        }
+    }
+
+    @Test
     void unimplementedFeatureIsRefusedNamingItAndTheFallback(@TempDir Path dir) throws IOException {
         String json = Files.readString(TINY);
         String nmt = json.replaceFirst("\"normalizer\":\\s*null", "\"normalizer\": {\"type\": \"Nmt\"}");

@@ -20,8 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
 final class Bpe implements Model {
     private static final int CACHE_LIMIT = 10_000;
 
-    private final Map<String, Integer> vocab;
-    private final String[] byId;
+    private final Vocabulary vocab;
     /** (left id, right id) to rank << 32 | merged id. */
     private final Map<Long, Long> merges;
     private final String unk;
@@ -34,8 +33,7 @@ final class Bpe implements Model {
 
     private Bpe(Map<String, Integer> vocab, Map<Long, Long> merges, String unk, String prefix, String suffix,
             boolean fuseUnk, boolean byteFallback, boolean ignoreMerges) {
-        this.vocab = vocab;
-        this.byId = Models.reverse(vocab);
+        this.vocab = new Vocabulary(vocab);
         this.merges = merges;
         this.unk = unk;
         this.prefix = prefix;
@@ -205,7 +203,7 @@ final class Bpe implements Model {
         List<Token> out = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             if (ids[i] >= 0) {
-                out.add(new Token(ids[i], byId[ids[i]], starts[i], ends[i]));
+                out.add(new Token(ids[i], vocab.idToToken(ids[i]), starts[i], ends[i]));
             }
         }
         return out;
@@ -265,18 +263,7 @@ final class Bpe implements Model {
     }
 
     @Override
-    public int tokenToId(String token) {
-        Integer id = vocab.get(token);
-        return id == null ? -1 : id;
-    }
-
-    @Override
-    public String idToToken(int id) {
-        return id >= 0 && id < byId.length ? byId[id] : null;
-    }
-
-    @Override
-    public int vocabSize() {
-        return vocab.size();
+    public Vocabulary vocabulary() {
+        return vocab;
     }
 }

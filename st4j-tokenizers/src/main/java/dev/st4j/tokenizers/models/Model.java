@@ -7,11 +7,6 @@ import java.util.List;
 public interface Model {
     List<Token> tokenize(String word);
 
-    /** The id of a token string, or -1. */
-    int tokenToId(String token);
-
-    /** The token string of an id, or null. */
-    String idToToken(int id);
-
-    int vocabSize();
+    /** The model's tokens and their ids. */
+    Vocabulary vocabulary();
 }

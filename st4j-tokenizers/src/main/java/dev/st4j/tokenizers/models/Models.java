@@ -57,14 +57,4 @@ public final class Models {
         }
         return map;
     }
-
-    static String[] reverse(Map<String, Integer> vocab) {
-        int max = -1;
-        for (int id : vocab.values()) {
-            max = Math.max(max, id);
-        }
-        String[] out = new String[max + 1];
-        vocab.forEach((k, v) -> out[v] = k);
-        return out;
-    }
 }

@@ -6,9 +6,7 @@ import dev.st4j.tokenizers.Token;
 import dev.st4j.tokenizers.TokenizerFormatException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * SentencePiece's unigram model: the segmentation with the highest total log-probability (Viterbi over all
@@ -18,8 +16,7 @@ import java.util.Map;
 final class Unigram implements Model {
     private static final double UNK_PENALTY = 10.0;
 
-    private final Map<String, Integer> ids;
-    private final String[] pieces;
+    private final Vocabulary ids;
     private final double[] scores;
     private final int unkId;
     private final boolean byteFallback;
@@ -27,15 +24,13 @@ final class Unigram implements Model {
     private final int maxPieceLength;
 
     private Unigram(String[] pieces, double[] scores, int unkId, boolean byteFallback) {
-        this.pieces = pieces;
+        this.ids = new Vocabulary(pieces);
         this.scores = scores;
         this.unkId = unkId;
         this.byteFallback = byteFallback;
-        this.ids = new HashMap<>(pieces.length * 2);
         double min = Double.POSITIVE_INFINITY;
         int maxLen = 1;
         for (int i = 0; i < pieces.length; i++) {
-            ids.putIfAbsent(pieces[i], i);
             min = Math.min(min, scores[i]);
             maxLen = Math.max(maxLen, pieces[i].length());
         }
@@ -171,18 +166,7 @@ final class Unigram implements Model {
     }
 
     @Override
-    public int tokenToId(String token) {
-        Integer id = ids.get(token);
-        return id == null ? -1 : id;
-    }
-
-    @Override
-    public String idToToken(int id) {
-        return id >= 0 && id < pieces.length ? pieces[id] : null;
-    }
-
-    @Override
-    public int vocabSize() {
-        return pieces.length;
+    public Vocabulary vocabulary() {
+        return ids;
     }
 }

@@ -7,13 +7,11 @@ import java.util.Map;
 
 /** One token per word, looked up whole; unknown words become the unk token. */
 final class WordLevel implements Model {
-    private final Map<String, Integer> vocab;
-    private final String[] byId;
+    private final Vocabulary vocab;
     private final String unk;
 
     WordLevel(Map<String, Integer> vocab, String unk) {
-        this.vocab = vocab;
-        this.byId = Models.reverse(vocab);
+        this.vocab = new Vocabulary(vocab);
         this.unk = unk;
     }
 
@@ -32,18 +30,7 @@ final class WordLevel implements Model {
     }
 
     @Override
-    public int tokenToId(String token) {
-        Integer id = vocab.get(token);
-        return id == null ? -1 : id;
-    }
-
-    @Override
-    public String idToToken(int id) {
-        return id >= 0 && id < byId.length ? byId[id] : null;
-    }
-
-    @Override
-    public int vocabSize() {
-        return vocab.size();
+    public Vocabulary vocabulary() {
+        return vocab;
     }
 }

@@ -8,15 +8,13 @@ import java.util.Map;
 
 /** BERT's WordPiece: greedy longest match from the left, continuation pieces prefixed ("##"). */
 final class WordPiece implements Model {
-    private final Map<String, Integer> vocab;
-    private final String[] byId;
+    private final Vocabulary vocab;
     private final String unk;
     private final String prefix;
     private final int maxChars;
 
     WordPiece(Map<String, Integer> vocab, String unk, String prefix, int maxChars) {
-        this.vocab = vocab;
-        this.byId = Models.reverse(vocab);
+        this.vocab = new Vocabulary(vocab);
         this.unk = unk;
         this.prefix = prefix;
         this.maxChars = maxChars;
@@ -67,18 +65,7 @@ final class WordPiece implements Model {
     }
 
     @Override
-    public int tokenToId(String token) {
-        Integer id = vocab.get(token);
-        return id == null ? -1 : id;
-    }
-
-    @Override
-    public String idToToken(int id) {
-        return id >= 0 && id < byId.length ? byId[id] : null;
-    }
-
-    @Override
-    public int vocabSize() {
-        return vocab.size();
+    public Vocabulary vocabulary() {
+        return vocab;
     }
 }

@@ -13,6 +13,17 @@ public interface PostProcessor {
      */
     Encoding process(Encoding first, Encoding second, boolean addSpecialTokens);
 
+    /**
+     * The same for one combination of a truncation with stride, where {@code firstWindow} / {@code secondWindow}
+     * say which texts are overflowing windows rather than their kept part. Hugging Face's TemplateProcessing gives
+     * a window's tokens their own type ids (0 for the first text, 1 for the second) rather than the template's;
+     * the other processors treat windows as kept parts.
+     */
+    default Encoding processOverflowing(Encoding first, boolean firstWindow, Encoding second, boolean secondWindow,
+            boolean addSpecialTokens) {
+        return process(first, second, addSpecialTokens);
+    }
+
     /** What Hugging Face does without a post-processor: the texts one after the other, as they are. */
     static Encoding concat(Encoding first, Encoding second) {
         return second == null ? first : Encoding.concat(java.util.List.of(first, second));

@@ -134,6 +134,17 @@ public final class Processors {
 
         @Override
         public Encoding process(Encoding first, Encoding second, boolean addSpecialTokens) {
+            return run(first, false, second, false, addSpecialTokens);
+        }
+
+        @Override
+        public Encoding processOverflowing(Encoding first, boolean firstWindow, Encoding second, boolean secondWindow,
+                boolean addSpecialTokens) {
+            return run(first, firstWindow, second, secondWindow, addSpecialTokens);
+        }
+
+        private Encoding run(Encoding first, boolean firstWindow, Encoding second, boolean secondWindow,
+                boolean addSpecialTokens) {
             // HF runs each processor on the parts the previous one produced; st4j supports the common shape, where
             // only the last processor adds special tokens (ByteLevel offsets trimming, then a template).
             for (int i = 0; i < processors.size() - 1; i++) {
@@ -145,8 +156,11 @@ public final class Processors {
                 first = p.process(first, null, addSpecialTokens);
                 second = second == null ? null : p.process(second, null, addSpecialTokens);
             }
-            return processors.isEmpty() ? PostProcessor.concat(first, second)
-                    : processors.get(processors.size() - 1).process(first, second, addSpecialTokens);
+            if (processors.isEmpty()) {
+                return PostProcessor.concat(first, second);
+            }
+            PostProcessor last = processors.get(processors.size() - 1);
+            return last.processOverflowing(first, firstWindow, second, secondWindow, addSpecialTokens);
         }
     }
 
@@ -250,6 +264,17 @@ public final class Processors {
 
         @Override
         public Encoding process(Encoding first, Encoding second, boolean addSpecialTokens) {
+            return apply(first, false, second, false, addSpecialTokens);
+        }
+
+        @Override
+        public Encoding processOverflowing(Encoding first, boolean firstWindow, Encoding second, boolean secondWindow,
+                boolean addSpecialTokens) {
+            return apply(first, firstWindow, second, secondWindow, addSpecialTokens);
+        }
+
+        private Encoding apply(Encoding first, boolean firstWindow, Encoding second, boolean secondWindow,
+                boolean addSpecialTokens) {
             List<Piece> template = second == null ? single : pair;
             List<Encoding> parts = new ArrayList<>(template.size());
             for (Piece p : template) {
@@ -259,7 +284,8 @@ public final class Processors {
                     if (e == null) {
                         throw new IllegalArgumentException("the pair template needs a second text");
                     }
-                    parts.add(e.withTypeAndSequence(p.typeId(), isB ? 1 : 0));
+                    boolean window = isB ? secondWindow : firstWindow;
+                    parts.add(e.withTypeAndSequence(window ? (isB ? 1 : 0) : p.typeId(), isB ? 1 : 0));
                 } else if (addSpecialTokens) {
                     Encoding s = specials.get(p.id());
                     parts.add(s.withTypeAndSequence(p.typeId(), -1));
