@@ -15,9 +15,11 @@ import java.time.Duration;
  * @param maxQueuedTokens tokens waiting per model before requests get 429 with {@code Retry-After}
  * @param maxConcurrentRequests requests handled at once (virtual threads); further connections wait in Jetty
  * @param stopTimeout how long a graceful stop waits for requests in flight and queued work
+ * @param requestTimeout how long one request may wait for a lazy load, in the queue and in inference; past it the
+ *     request gets 503 (its queued work is dropped unrun) or 504 (it was computing); null for no limit
  */
 public record ServerOptions(String host, int port, int maxBatchTokens, int maxClientBatch, long maxBodyBytes,
-        long maxQueuedTokens, int maxConcurrentRequests, Duration stopTimeout) {
+        long maxQueuedTokens, int maxConcurrentRequests, Duration stopTimeout, Duration requestTimeout) {
 
     public ServerOptions {
         if (host == null || host.isBlank()) {
@@ -34,6 +36,15 @@ public record ServerOptions(String host, int port, int maxBatchTokens, int maxCl
         if (stopTimeout == null || stopTimeout.isNegative()) {
             throw new IllegalArgumentException("stopTimeout must be zero or positive");
         }
+        if (requestTimeout != null && (requestTimeout.isNegative() || requestTimeout.isZero())) {
+            throw new IllegalArgumentException("requestTimeout must be positive (or null for none), got "
+                    + requestTimeout);
+        }
+    }
+
+    /** The deadline ({@link System#nanoTime()} based) of a request that starts at {@code startNanos}. */
+    long deadline(long startNanos) {
+        return requestTimeout == null ? Long.MAX_VALUE : startNanos + requestTimeout.toNanos();
     }
 
     private static void positive(String name, long value) {
@@ -56,6 +67,7 @@ public record ServerOptions(String host, int port, int maxBatchTokens, int maxCl
         private Long maxQueuedTokens;
         private int maxConcurrentRequests = 512;
         private Duration stopTimeout = Duration.ofSeconds(30);
+        private Duration requestTimeout;
 
         public Builder host(String host) {
             this.host = host;
@@ -98,10 +110,16 @@ public record ServerOptions(String host, int port, int maxBatchTokens, int maxCl
             return this;
         }
 
+        /** Default: none (a request waits as long as its client does). */
+        public Builder requestTimeout(Duration requestTimeout) {
+            this.requestTimeout = requestTimeout;
+            return this;
+        }
+
         public ServerOptions build() {
             long queued = maxQueuedTokens != null ? maxQueuedTokens : 64L * Math.max(1, maxBatchTokens);
             return new ServerOptions(host, port, maxBatchTokens, maxClientBatch, maxBodyBytes, queued,
-                    maxConcurrentRequests, stopTimeout);
+                    maxConcurrentRequests, stopTimeout, requestTimeout);
         }
     }
 }
