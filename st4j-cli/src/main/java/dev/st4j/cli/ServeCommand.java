@@ -55,6 +55,10 @@ final class ServeCommand implements Callable<Integer> {
             description = "Tokens per batch handed to the model (default: ${DEFAULT-VALUE}).")
     int maxBatchTokens;
 
+    @Option(names = "--max-batch-requests", paramLabel = "N", defaultValue = "32",
+            description = "Texts per forward pass; each pass answers its requests as it ends (default: ${DEFAULT-VALUE}).")
+    int maxBatchRequests;
+
     @Option(names = "--max-client-batch", paramLabel = "N", defaultValue = "2048",
             description = "Inputs one request may hold; larger requests get 413 (default: ${DEFAULT-VALUE}). "
                     + "Requests larger than a batch are split and answered in order.")
@@ -138,6 +142,7 @@ final class ServeCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
         positive("--max-batch-tokens", maxBatchTokens);
+        positive("--max-batch-requests", maxBatchRequests);
         positive("--max-client-batch", maxClientBatch);
         positive("--max-body-bytes", maxBodyBytes);
         if (maxQueuedTokens != null) {
@@ -147,7 +152,7 @@ final class ServeCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--port must be 0..65535, got " + port);
         }
         ServerOptions.Builder b = ServerOptions.builder().host(host).port(port).maxBatchTokens(maxBatchTokens)
-                .maxClientBatch(maxClientBatch).maxBodyBytes(maxBodyBytes)
+                .maxBatchRequests(maxBatchRequests).maxClientBatch(maxClientBatch).maxBodyBytes(maxBodyBytes)
                 .requestTimeout(requestTimeout == null ? null : duration("--request-timeout", requestTimeout));
         if (maxQueuedTokens != null) {
             b.maxQueuedTokens(maxQueuedTokens);

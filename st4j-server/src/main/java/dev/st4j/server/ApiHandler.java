@@ -563,7 +563,7 @@ final class ApiHandler extends Handler.Abstract {
                 g.writeNullField("max_input_length");
             }
             g.writeNumberField("max_batch_tokens", options.maxBatchTokens());
-            g.writeNullField("max_batch_requests");
+            g.writeNumberField("max_batch_requests", options.maxBatchRequests());
             g.writeNumberField("max_client_batch_size", options.maxClientBatch());
             g.writeBooleanField("auto_truncate", true);
             g.writeNumberField("tokenization_workers", options.maxConcurrentRequests());

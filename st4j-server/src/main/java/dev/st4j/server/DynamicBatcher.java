@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
 /**
  * One model's queue, shared by every request for that model, and the single thread that feeds it to the model
  * (TEI's queue). Consecutive encode jobs with the same options are merged into one forward pass of at most
- * {@link #BATCH_TEXTS} texts and {@code maxBatchTokens} tokens, so concurrent single-text clients share forward
+ * {@code batchTexts} texts and {@code maxBatchTokens} tokens, so concurrent single-text clients share forward
  * passes; each pass answers its requests as soon as it ends, so clients send their next request while the model
  * works on the following pass and the queue stays full. When a pass would be short while requests are still being
  * read and tokenized, the worker waits for them up to {@link #GATHER_NANOS}. A client batch is sorted by length,
@@ -35,8 +35,6 @@ import org.slf4j.LoggerFactory;
  */
 final class DynamicBatcher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DynamicBatcher.class);
-    /** Texts per forward pass: the library's default batch size, enough rows to keep the matmuls efficient. */
-    static final int BATCH_TEXTS = EncodeOptions.defaults().batchSize();
     /** Longest wait for requests still being read when a pass is not full (a fraction of one pass's time). */
     static final long GATHER_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
 
@@ -100,6 +98,8 @@ final class DynamicBatcher implements AutoCloseable {
     private final String name;
     private final SentenceTransformer model;
     private final int maxBatchTokens;
+    /** Texts per forward pass. */
+    private final int batchTexts;
     /** The library's per-forward-pass budget: the server's, or one longest sequence when that is larger. */
     private final int forwardBudget;
     private final long maxQueuedTokens;
@@ -108,14 +108,15 @@ final class DynamicBatcher implements AutoCloseable {
     private final BlockingDeque<Job> queue = new LinkedBlockingDeque<>();
     private final AtomicLong queuedTokens = new AtomicLong();
     private final Thread worker;
-    private final DistributionSummary batchTexts;
+    private final DistributionSummary passTexts;
     private volatile boolean closing;
 
-    DynamicBatcher(String name, SentenceTransformer model, int maxBatchTokens, long maxQueuedTokens,
+    DynamicBatcher(String name, SentenceTransformer model, int maxBatchTokens, int batchTexts, long maxQueuedTokens,
             MeterRegistry metrics, IntSupplier inbound) {
         this.name = name;
         this.model = model;
         this.maxBatchTokens = maxBatchTokens;
+        this.batchTexts = batchTexts;
         this.maxQueuedTokens = maxQueuedTokens;
         this.inbound = inbound;
         this.forwardBudget = Math.max(maxBatchTokens, model.getMaxSeqLength().orElse(0));
@@ -123,7 +124,7 @@ final class DynamicBatcher implements AutoCloseable {
                 .description("tokens waiting for the model").register(metrics);
         Gauge.builder("st4j.queue.jobs", queue, BlockingDeque::size).tag("model", name)
                 .description("jobs waiting for the model").register(metrics);
-        this.batchTexts = DistributionSummary.builder("st4j.batch.texts").tag("model", name)
+        this.passTexts = DistributionSummary.builder("st4j.batch.texts").tag("model", name)
                 .description("texts per forward pass").register(metrics);
         this.worker = Thread.ofPlatform().name("st4j-batcher-" + name).daemon(true).unstarted(this::run);
         worker.start();
@@ -153,7 +154,7 @@ final class DynamicBatcher implements AutoCloseable {
             long budget = 0;
             // At least one text per part; a part ends before the text that would pass either limit.
             while (end < order.length && (end == start
-                    || (end - start < BATCH_TEXTS && budget + tokens[order[end]] <= maxBatchTokens))) {
+                    || (end - start < batchTexts && budget + tokens[order[end]] <= maxBatchTokens))) {
                 budget += tokens[order[end++]];
             }
             List<String> part = new ArrayList<>(end - start);
@@ -318,7 +319,7 @@ final class DynamicBatcher implements AutoCloseable {
         int texts = head.texts.size();
         long tokens = head.tokens;
         long waitUntil = System.nanoTime() + GATHER_NANOS;
-        while (texts < BATCH_TEXTS) {
+        while (texts < batchTexts) {
             Job next = queue.pollFirst();
             if (next == null) {
                 long left = waitUntil - System.nanoTime();
@@ -336,7 +337,7 @@ final class DynamicBatcher implements AutoCloseable {
                 }
             }
             if (!(next instanceof EncodeJob e) || !e.options.equals(head.options)
-                    || texts + e.texts.size() > BATCH_TEXTS || tokens + e.tokens > maxBatchTokens) {
+                    || texts + e.texts.size() > batchTexts || tokens + e.tokens > maxBatchTokens) {
                 queue.offerFirst(next); // the next pass starts with it
                 return;
             }
@@ -353,8 +354,9 @@ final class DynamicBatcher implements AutoCloseable {
         for (EncodeJob j : batch) {
             texts.addAll(j.texts);
         }
-        batchTexts.record(texts.size());
-        FloatMatrix all = model.encode(texts, batch.get(0).options.toBuilder().tokenBudget(forwardBudget).build());
+        passTexts.record(texts.size());
+        FloatMatrix all = model.encode(texts, batch.get(0).options.toBuilder().batchSize(batchTexts)
+                .tokenBudget(forwardBudget).build());
         int row = 0;
         int cols = all.cols();
         for (EncodeJob j : batch) {

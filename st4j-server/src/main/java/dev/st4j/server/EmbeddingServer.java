@@ -89,7 +89,8 @@ public final class EmbeddingServer implements AutoCloseable {
         AtomicInteger preparing = new AtomicInteger();
         Map<String, ModelSlot> served = new LinkedHashMap<>();
         models.forEach((name, source) -> served.put(name, new ModelSlot(name, source, model -> new ServedModel(name,
-                model, new DynamicBatcher(name, model, options.maxBatchTokens(), options.maxQueuedTokens(), metrics,
+                model, new DynamicBatcher(name, model, options.maxBatchTokens(), options.maxBatchRequests(),
+                        options.maxQueuedTokens(), metrics,
                         preparing::get)))));
         ModelSlot fallback = served.get(defaultModel != null ? defaultModel : served.keySet().iterator().next());
 
@@ -104,15 +105,17 @@ public final class EmbeddingServer implements AutoCloseable {
         // GracefulHandler lets requests in flight finish on stop (they wait for their queued rows) and refuses new ones.
         jetty.setHandler(new GracefulHandler(api));
         jetty.setStopTimeout(options.stopTimeout().toMillis());
-        RequestLog.Writer writer;
+        RequestLog.Writer writer = null;
         if (accessLog != null) {
             writer = accessLog::accept;
-        } else {
+        } else if (LoggerFactory.getLogger("st4j.access").isInfoEnabled()) {
             Slf4jRequestLogWriter slf4j = new Slf4jRequestLogWriter();
             slf4j.setLoggerName("st4j.access");
             writer = slf4j;
         }
-        jetty.setRequestLog(new CustomRequestLog(writer, CustomRequestLog.EXTENDED_NCSA_FORMAT + " %{ms}T ms"));
+        if (writer != null) { // no line is formatted for a logger that drops it
+            jetty.setRequestLog(new CustomRequestLog(writer, CustomRequestLog.EXTENDED_NCSA_FORMAT + " %{ms}T ms"));
+        }
         EmbeddingServer server = new EmbeddingServer(jetty, connector, api, served, options);
         try {
             jetty.start();

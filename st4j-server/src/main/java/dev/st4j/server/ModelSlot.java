@@ -34,11 +34,6 @@ final class ModelSlot {
         }
     }
 
-    /** The loaded model, or null when a lazy one has not loaded yet. */
-    ServedModel ifLoaded() {
-        return ready;
-    }
-
     /** The model, loading it first if needed (on this thread, or waiting until {@code deadline} for a load). */
     ServedModel get(long deadline) {
         ServedModel r = ready;

@@ -53,7 +53,7 @@ class EmbeddingServerTest {
 
     static SentenceTransformer model;
     static EmbeddingServer server;
-    /** Small limits: batches of 64 tokens, 40 inputs, 4 KiB bodies, 300 queued tokens. */
+    /** Small limits: passes of 64 tokens and 8 texts, 40 inputs, 4 KiB bodies, 300 queued tokens. */
     static EmbeddingServer small;
     static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     static final ObjectMapper JSON = new ObjectMapper();
@@ -66,7 +66,7 @@ class EmbeddingServerTest {
         models.put("second", model);
         server = EmbeddingServer.start(models, null, ServerOptions.builder().port(0).build());
         small = EmbeddingServer.start(Map.of(NAME, model), null, ServerOptions.builder().port(0)
-                .maxBatchTokens(64).maxClientBatch(40).maxBodyBytes(4096).maxQueuedTokens(300).build());
+                .maxBatchTokens(64).maxBatchRequests(8).maxClientBatch(40).maxBodyBytes(4096).maxQueuedTokens(300).build());
     }
 
     @AfterAll
@@ -289,9 +289,15 @@ class EmbeddingServerTest {
         for (int i = 0; i < 37; i++) {
             texts.add("sentence number " + i + " about " + "topic ".repeat(i % 5));
         }
-        // 64-token batches: the 37 texts go through several encode calls.
+        // Passes of 64 tokens and 8 texts: the 37 texts, sorted by length, go through several passes.
         Reply r = post(small, "/embed", JSON.writeValueAsString(Map.of("inputs", texts)));
         assertEquals(200, r.status(), r.raw().body());
+        String metrics = HTTP.send(HttpRequest.newBuilder(URI.create(small.uri() + "/metrics")).GET().build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        java.util.regex.Matcher max = java.util.regex.Pattern.compile("st4j_batch_texts_max\\{[^}]*} (\\S+)")
+                .matcher(metrics);
+        assertTrue(max.find(), metrics);
+        assertTrue(Double.parseDouble(max.group(1)) <= 8, "texts per pass: " + max.group(1));
         FloatMatrix expected = model.encode(texts, EncodeOptions.builder().normalizeEmbeddings(true).build());
         assertEquals(37, r.body().size());
         for (int i = 0; i < 37; i++) {
