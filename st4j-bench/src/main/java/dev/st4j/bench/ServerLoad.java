@@ -29,7 +29,9 @@ import java.util.concurrent.atomic.LongAdder;
  * 200s, 429s and anything else; each 200 is checked to carry one vector at index 0 of the served width. Then, with
  * the server idle, the same texts encoded in this process give the in-process rate to compare with. With
  * {@code --server-pid} it also reports CPU milliseconds per request of the server and of itself (and per text of the
- * in-process encode): on a shared machine these hold still where requests/s do not.
+ * in-process encode): on a shared machine these hold still where requests/s do not. {@code --http=urlconnection}
+ * (default: blocking {@code HttpURLConnection} with keep-alive, one pooled connection per client, the cheapest JDK
+ * client measured) or {@code --http=httpclient} ({@code java.net.http.HttpClient}, HTTP/1.1).
  *
  * <p>Loopback only: a URL whose host is not a loopback address is refused.
  * <pre>
@@ -44,7 +46,8 @@ public final class ServerLoad {
 
     public static void main(String[] args) throws Exception {
         Map<String, String> opt = new LinkedHashMap<>(Map.of("url", "http://127.0.0.1:8080", "clients", "1,8,64",
-                "requests", "2000", "seconds", "60", "inprocess", "true", "server-pid", "0"));
+                "requests", "2000", "seconds", "60", "inprocess", "true", "server-pid", "0",
+                "http", "urlconnection"));
         for (String a : args) {
             String[] kv = a.replaceFirst("^--", "").split("=", 2);
             if (kv.length != 2 || !opt.containsKey(kv[0])) {
@@ -53,12 +56,17 @@ public final class ServerLoad {
             opt.put(kv[0], kv[1]);
         }
         URI base = URI.create(opt.get("url"));
+        // HttpURLConnection keeps up to http.maxConnections idle connections per server (5 by default): one per client.
+        System.setProperty("http.maxConnections", "256");
         if (!InetAddress.getByName(base.getHost()).isLoopbackAddress()) {
             throw new IllegalArgumentException("--url must point at this machine (127.0.0.1, localhost, [::1]), got "
                     + base);
         }
         int requests = Integer.parseInt(opt.get("requests"));
         long serverPid = Long.parseLong(opt.get("server-pid"));
+        if (!opt.get("http").equals("urlconnection") && !opt.get("http").equals("httpclient")) {
+            throw new IllegalArgumentException("--http must be urlconnection or httpclient, got " + opt.get("http"));
+        }
         long seconds = Long.parseLong(opt.get("seconds"));
         List<String> corpus = Throughput.corpus();
         // HTTP/1.1 with keep-alive, as TEI and OpenAI clients talk to a plain-HTTP server (no h2c upgrade attempts).
@@ -71,7 +79,8 @@ public final class ServerLoad {
         System.out.printf("server %s (%s, width %d); load average %s; %d cores%n", base,
                 info.get("model_id").asText(), width, Throughput.loadAverage(), Runtime.getRuntime().availableProcessors());
         for (String c : opt.get("clients").split(",")) {
-            run(http, json, base, corpus, Integer.parseInt(c.strip()), requests, seconds, width, serverPid);
+            run(http, json, base, corpus, Integer.parseInt(c.strip()), requests, seconds, width, serverPid,
+                    opt.get("http").equals("urlconnection"));
         }
         if (Boolean.parseBoolean(opt.get("inprocess"))) {
             inProcess(info.get("model_id").asText(), corpus.subList(0, Math.min(corpus.size(), requests)));
@@ -96,7 +105,7 @@ public final class ServerLoad {
     }
 
     private static void run(HttpClient http, ObjectMapper json, URI base, List<String> corpus, int clients,
-            int requests, long seconds, int width, long serverPid) throws Exception {
+            int requests, long seconds, int width, long serverPid, boolean urlConnection) throws Exception {
         AtomicInteger next = new AtomicInteger();
         long deadline = System.nanoTime() + seconds * 1_000_000_000L;
         long[] latencies = new long[requests];
@@ -108,6 +117,8 @@ public final class ServerLoad {
         for (int i = 0; i < bodies.length; i++) {
             bodies[i] = json.writeValueAsBytes(Map.of("input", corpus.get(i)));
         }
+        URI endpoint = base.resolve("/v1/embeddings");
+        java.net.URL url = endpoint.toURL();
         long serverCpu0 = cpuMillis(serverPid);
         long clientCpu0 = cpuMillis(ProcessHandle.current().pid());
         long start = System.nanoTime();
@@ -118,15 +129,35 @@ public final class ServerLoad {
                     int i;
                     while ((i = next.getAndIncrement()) < requests && System.nanoTime() < deadline) {
                         byte[] body = bodies[i % bodies.length];
-                        HttpRequest req = HttpRequest.newBuilder(base.resolve("/v1/embeddings"))
-                                .timeout(Duration.ofSeconds(120)).header("Content-Type", "application/json")
-                                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
                         long t0 = System.nanoTime();
                         int status;
                         try {
-                            HttpResponse<byte[]> r = http.send(req, HttpResponse.BodyHandlers.ofByteArray());
-                            status = r.statusCode();
-                            if (status == 200 && !oneVector(json, r.body(), width)) {
+                            byte[] answer;
+                            if (urlConnection) {
+                                java.net.HttpURLConnection c = (java.net.HttpURLConnection) url.openConnection();
+                                c.setRequestMethod("POST");
+                                c.setDoOutput(true);
+                                c.setConnectTimeout(10_000);
+                                c.setReadTimeout(120_000);
+                                c.setRequestProperty("Content-Type", "application/json");
+                                c.setFixedLengthStreamingMode(body.length);
+                                try (var out = c.getOutputStream()) {
+                                    out.write(body);
+                                }
+                                status = c.getResponseCode();
+                                // Reading each answer to its end (error bodies too) returns the connection to the pool.
+                                try (var in = status < 400 ? c.getInputStream() : c.getErrorStream()) {
+                                    answer = in == null ? new byte[0] : in.readAllBytes();
+                                }
+                            } else {
+                                HttpRequest req = HttpRequest.newBuilder(endpoint).timeout(Duration.ofSeconds(120))
+                                        .header("Content-Type", "application/json")
+                                        .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+                                HttpResponse<byte[]> r = http.send(req, HttpResponse.BodyHandlers.ofByteArray());
+                                status = r.statusCode();
+                                answer = r.body();
+                            }
+                            if (status == 200 && !oneVector(json, answer, width)) {
                                 malformed.increment();
                             }
                         } catch (java.io.IOException e) {
