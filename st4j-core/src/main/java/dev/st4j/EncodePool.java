@@ -1,7 +1,7 @@
 package dev.st4j;
 
-import dev.st4j.encoding.Device;
-import dev.st4j.encoding.InferenceWorkers;
+import dev.st4j.internal.encoding.Device;
+import dev.st4j.internal.encoding.InferenceWorkers;
 import java.util.List;
 
 /**

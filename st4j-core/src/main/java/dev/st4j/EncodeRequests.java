@@ -1,8 +1,8 @@
 package dev.st4j;
 
-import dev.st4j.pipeline.Features;
+import dev.st4j.internal.pipeline.Features;
+import dev.st4j.internal.pipeline.Pipeline;
 import dev.st4j.pipeline.Module;
-import dev.st4j.pipeline.Pipeline;
 import java.util.Arrays;
 
 /** Checks and conversions of {@code encode}'s options and outputs, kept out of the batching loop. */

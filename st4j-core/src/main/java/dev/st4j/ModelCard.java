@@ -88,7 +88,7 @@ final class ModelCard {
 
     static void write(Path file, String text) {
         try {
-            dev.st4j.model.ModelFolder.writeAtomically(file, text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            dev.st4j.internal.modelfolder.ModelFolder.writeAtomically(file, text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -1,10 +1,10 @@
 package dev.st4j;
 
-import dev.st4j.embedded.EmbeddedModels;
+import dev.st4j.internal.embedded.EmbeddedModels;
 import dev.st4j.hub.Environment;
 import dev.st4j.hub.HubDownloader;
 import dev.st4j.hub.HubSettings;
-import dev.st4j.model.ModelNames;
+import dev.st4j.internal.modelfolder.ModelNames;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;

@@ -2,19 +2,19 @@ package dev.st4j;
 
 import dev.st4j.backend.BackendOptions;
 import dev.st4j.backend.TokenBatch;
-import dev.st4j.encoding.BatchPipeline;
-import dev.st4j.encoding.InferenceWorkers;
-import dev.st4j.encoding.TerminalProgressBar;
-import dev.st4j.encoding.TokenBudgetBatcher;
-import dev.st4j.model.ModelFolder;
-import dev.st4j.model.ModelNames;
-import dev.st4j.model.SentenceTransformerConfig;
-import dev.st4j.pipeline.Features;
-import dev.st4j.pipeline.InputModule;
+import dev.st4j.internal.encoding.BatchPipeline;
+import dev.st4j.internal.encoding.InferenceWorkers;
+import dev.st4j.internal.encoding.TerminalProgressBar;
+import dev.st4j.internal.encoding.TokenBudgetBatcher;
+import dev.st4j.internal.modelfolder.ModelFolder;
+import dev.st4j.internal.modelfolder.ModelNames;
+import dev.st4j.internal.modelfolder.SentenceTransformerConfig;
+import dev.st4j.internal.pipeline.Features;
+import dev.st4j.internal.pipeline.InputModule;
+import dev.st4j.internal.pipeline.Pipeline;
+import dev.st4j.internal.tokenizer.TextTokenizer;
 import dev.st4j.pipeline.Module;
 import dev.st4j.pipeline.Normalize;
-import dev.st4j.pipeline.Pipeline;
-import dev.st4j.tokenizer.TextTokenizer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -25,11 +25,11 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 
 /**
  * A sentence-transformers model: load it by name or folder, encode texts into embeddings, compare them.

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.st4j.embedded.EmbeddedModels;
+import dev.st4j.internal.embedded.EmbeddedModels;
 import dev.st4j.hub.Environment;
 import dev.st4j.hub.FakeHub;
 import dev.st4j.hub.ModelNotCachedException;

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.st4j.EncodeOptions;
 import dev.st4j.LoadOptions;
 import dev.st4j.SentenceTransformer;
-import dev.st4j.embedded.EmbeddedModels;
+import dev.st4j.internal.embedded.EmbeddedModels;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

@@ -4,7 +4,6 @@ import dev.st4j.FloatMatrix;
 import dev.st4j.SemanticSearch;
 import dev.st4j.SentenceTransformer;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,8 +12,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code st4j cluster}: communities of similar lines. */
 @Command(name = "cluster", mixinStandardHelpOptions = true,
@@ -32,29 +29,25 @@ final class ClusterCommand implements Callable<Integer> {
             description = "Smallest community reported (default 10).")
     int minSize;
 
-    @Option(names = "--format", paramLabel = "table|json", defaultValue = "table",
-            description = "Output format (default table).")
-    OutputFormat format;
+    @Mixin
+    OutputOptions output;
 
-    @Parameters(paramLabel = "FILE", description = "Texts, one per line.")
-    Path file;
-
-    @Spec
-    picocli.CommandLine.Model.CommandSpec spec;
+    @Mixin
+    LinesFile file;
 
     @Override
     public Integer call() throws Exception {
         if (minSize <= 0) {
             throw new IllegalArgumentException("--min-size must be positive, got " + minSize);
         }
-        List<String> texts = TextFile.read(file, "FILE");
+        List<String> texts = file.read();
         FloatMatrix embeddings;
         try (SentenceTransformer model = modelOptions.load()) {
             embeddings = model.encode(texts);
         }
         List<List<Integer>> communities = SemanticSearch.communityDetection(embeddings, threshold, minSize, 1024);
-        PrintWriter out = spec.commandLine().getOut();
-        if (format == OutputFormat.json) {
+        PrintWriter out = output.out();
+        if (output.json()) {
             List<Map<String, Object>> json = new ArrayList<>();
             for (List<Integer> c : communities) {
                 Map<String, Object> m = new LinkedHashMap<>();
@@ -63,7 +56,7 @@ final class ClusterCommand implements Callable<Integer> {
                 m.put("texts", c.stream().map(texts::get).toList());
                 json.add(m);
             }
-            OutputFormat.printJson(out, json);
+            output.printJson(json);
             return 0;
         }
         if (communities.isEmpty()) {

@@ -6,7 +6,7 @@ import dev.st4j.OutputValue;
 import dev.st4j.Precision;
 import dev.st4j.QuantizedEmbeddings;
 import dev.st4j.SentenceTransformer;
-import dev.st4j.encoding.TerminalProgressBar;
+import dev.st4j.internal.encoding.TerminalProgressBar;
 import dev.st4j.io.EmbeddingArray;
 import dev.st4j.io.Npy;
 import java.io.IOException;

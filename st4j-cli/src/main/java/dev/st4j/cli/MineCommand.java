@@ -5,7 +5,6 @@ import dev.st4j.MiningOptions;
 import dev.st4j.SemanticSearch;
 import dev.st4j.SentenceTransformer;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,8 +14,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code st4j mine}: paraphrase pairs among the lines of a file. */
 @Command(name = "mine", mixinStandardHelpOptions = true,
@@ -37,22 +34,18 @@ final class MineCommand implements Callable<Integer> {
             description = "Python's cap on the queue of directed pairs (default 500000).")
     int maxPairs;
 
-    @Option(names = "--format", paramLabel = "table|json", defaultValue = "table",
-            description = "Output format (default table).")
-    OutputFormat format;
+    @Mixin
+    OutputOptions output;
 
-    @Parameters(paramLabel = "FILE", description = "Texts, one per line.")
-    Path file;
-
-    @Spec
-    picocli.CommandLine.Model.CommandSpec spec;
+    @Mixin
+    LinesFile file;
 
     @Override
     public Integer call() throws Exception {
         if (topK <= 0 || maxPairs <= 0) {
             throw new IllegalArgumentException("--top-k and --max-pairs must be positive");
         }
-        List<String> texts = TextFile.read(file, "FILE");
+        List<String> texts = file.read();
         List<SemanticSearch.Pair> pairs;
         try (SentenceTransformer model = modelOptions.load()) {
             pairs = SemanticSearch.paraphraseMining(model, texts, EncodeOptions.defaults(),
@@ -60,8 +53,8 @@ final class MineCommand implements Callable<Integer> {
         }
         List<SemanticSearch.Pair> kept = pairs.stream()
                 .filter(p -> threshold == null || p.score() >= threshold).toList();
-        PrintWriter out = spec.commandLine().getOut();
-        if (format == OutputFormat.json) {
+        PrintWriter out = output.out();
+        if (output.json()) {
             List<Map<String, Object>> json = new ArrayList<>();
             for (SemanticSearch.Pair p : kept) {
                 Map<String, Object> m = new LinkedHashMap<>();
@@ -72,7 +65,7 @@ final class MineCommand implements Callable<Integer> {
                 m.put("text2", texts.get(p.second()));
                 json.add(m);
             }
-            OutputFormat.printJson(out, json);
+            output.printJson(json);
             return 0;
         }
         out.printf(Locale.ROOT, "%8s  %6s  %6s  %s%n", "score", "line1", "line2", "texts");

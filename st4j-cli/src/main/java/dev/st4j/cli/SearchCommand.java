@@ -18,7 +18,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code st4j search}: the corpus lines closest to each query. */
 @Command(name = "search", mixinStandardHelpOptions = true,
@@ -42,15 +41,11 @@ final class SearchCommand implements Callable<Integer> {
     @Option(names = "--no-cache", description = "Encode the corpus again and do not write the cache.")
     boolean noCache;
 
-    @Option(names = "--format", paramLabel = "table|json", defaultValue = "table",
-            description = "Output format (default table).")
-    OutputFormat format;
+    @Mixin
+    OutputOptions output;
 
     @Parameters(paramLabel = "QUERY", arity = "0..*", description = "Queries (else one per line on standard input).")
     List<String> queries;
-
-    @Spec
-    picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
@@ -60,7 +55,7 @@ final class SearchCommand implements Callable<Integer> {
         List<String> texts = TextFile.read(corpus, "--corpus");
         List<String> qs = Inputs.texts(queries);
         Inputs.checkNotEmpty(qs);
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = output.out();
         try (SentenceTransformer model = modelOptions.load()) {
             SimilarityFunction f = function == null ? model.getSimilarityFunction()
                     : SimilarityFunction.fromName(function);
@@ -72,12 +67,12 @@ final class SearchCommand implements Callable<Integer> {
                 String options = "document-encode " + docOptions + " max-seq-length " + model.getMaxSeqLength()
                         + " truncate-dim " + model.getTruncateDim() + " backend " + model.describeBackend();
                 corpusEmb = EmbeddingCache.load(corpus, model, modelOptions.describe(), options,
-                        () -> model.encodeDocument(texts, docOptions), spec.commandLine().getErr());
+                        () -> model.encodeDocument(texts, docOptions), output.err());
             }
             FloatMatrix queryEmb = model.encodeQuery(qs, EncodeOptions.defaults());
             List<List<SemanticSearch.Hit>> hits = SemanticSearch.semanticSearch(queryEmb, corpusEmb,
                     SearchOptions.builder().topK(topK).scoreFunction(f).build());
-            if (format == OutputFormat.json) {
+            if (output.json()) {
                 List<Map<String, Object>> json = new ArrayList<>();
                 for (int i = 0; i < qs.size(); i++) {
                     List<Map<String, Object>> h = new ArrayList<>();
@@ -90,7 +85,7 @@ final class SearchCommand implements Callable<Integer> {
                     }
                     json.add(Map.of("query", qs.get(i), "hits", h));
                 }
-                OutputFormat.printJson(out, json);
+                output.printJson(json);
                 return 0;
             }
             for (int i = 0; i < qs.size(); i++) {

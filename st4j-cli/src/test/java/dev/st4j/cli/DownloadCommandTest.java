@@ -3,7 +3,7 @@ package dev.st4j.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.st4j.embedded.EmbeddedModels;
+import dev.st4j.internal.embedded.EmbeddedModels;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;

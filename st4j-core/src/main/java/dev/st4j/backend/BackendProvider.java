@@ -8,11 +8,13 @@ import java.util.Set;
 
 /**
  * A way to run a transformer, found with {@link java.util.ServiceLoader}: add the backend's jar (st4j-onnx, the
- * pure-Java engine) to the class path and it becomes available by {@link #name()}.
+ * pure-Java engine) to the class path or module path and it becomes available by {@link #name()}. A backend
+ * registers in {@code META-INF/services/dev.st4j.backend.BackendProvider} and, as a named module, with
+ * {@code provides dev.st4j.backend.BackendProvider with ...} in its module-info.
  *
  * <p>Core, the hub and the command line never name weight files or architectures themselves: they ask each backend
  * whether it runs a folder's {@code config.json} ({@link #supports}) and which of the folder's files it would load
- * ({@link #weightFiles}), and pick by {@link dev.st4j.pipeline.Backends#choose}.
+ * ({@link #weightFiles}), and pick the one the caller named, else the first in the default order that runs it.
  */
 public interface BackendProvider {
 

@@ -2,7 +2,7 @@ package dev.st4j.hub;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.st4j.ModelNotFoundException;
-import dev.st4j.model.ModelFolder;
+import dev.st4j.internal.modelfolder.ModelFolder;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;

@@ -3,9 +3,9 @@ package dev.st4j.hub;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.st4j.backend.BackendOptions;
 import dev.st4j.backend.BackendProvider;
-import dev.st4j.model.ModuleSpec;
-import dev.st4j.pipeline.Backends;
-import dev.st4j.pipeline.ModuleRegistry;
+import dev.st4j.internal.backends.Backends;
+import dev.st4j.internal.modelfolder.ModuleSpec;
+import dev.st4j.internal.pipeline.ModuleRegistry;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -13,8 +13,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Predicate;
-import java.util.stream.Collectors;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * Which repository files a sentence-transformers model needs, so st4j fetches those and nothing else (no

@@ -3,11 +3,13 @@ package dev.st4j.pipeline;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.st4j.ModelFormatException;
 import dev.st4j.UnsupportedModelException;
-import dev.st4j.model.ModelFolder;
-import dev.st4j.safetensors.SafetensorsFile;
-import dev.st4j.safetensors.Tensor;
-import dev.st4j.safetensors.DType;
-import dev.st4j.safetensors.SafetensorsWriter;
+import dev.st4j.internal.modelfolder.ModelFolder;
+import dev.st4j.internal.pipeline.Features;
+import dev.st4j.internal.pipeline.ModuleType;
+import dev.st4j.internal.safetensors.DType;
+import dev.st4j.internal.safetensors.SafetensorsFile;
+import dev.st4j.internal.safetensors.SafetensorsWriter;
+import dev.st4j.internal.safetensors.Tensor;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,7 +32,7 @@ public final class Dense implements Module {
      * Config keys: {@code in_features}, {@code out_features}, {@code bias}, {@code activation_function},
      * {@code use_residual}, and (v5.4+) {@code module_input_name} / {@code module_output_name}.
      */
-    static final ModuleType TYPE = new ModuleType("Dense",
+    public static final ModuleType TYPE = new ModuleType("Dense",
             List.of("config.json", SafetensorsFile.FILE_NAME), List.of(), c -> load(c.dir()));
 
     /** Activations by their torch class name. */

@@ -1,12 +1,14 @@
 package dev.st4j.pipeline;
 
+import dev.st4j.internal.pipeline.Features;
+import dev.st4j.internal.pipeline.ModuleType;
 import java.nio.file.Path;
 import java.util.List;
 
 /** Dropout does nothing at inference time; it is accepted so that models listing it load. */
-final class Dropout implements Module {
-    static final ModuleType TYPE = new ModuleType("Dropout", List.of(), List.of("config.json"),
-            c -> new Dropout(dev.st4j.model.ModelFolder.readJsonIfExists(c.file("config.json"))
+public final class Dropout implements Module {
+    public static final ModuleType TYPE = new ModuleType("Dropout", List.of(), List.of("config.json"),
+            c -> new Dropout(dev.st4j.internal.modelfolder.ModelFolder.readJsonIfExists(c.file("config.json"))
                     .map(n -> n.path("dropout").asDouble(0.2)).orElse(0.2)));
 
     private final double rate;
@@ -21,8 +23,8 @@ final class Dropout implements Module {
     /** Python's config: the rate, which does nothing at inference time. */
     @Override
     public void save(Path dir) throws java.io.IOException {
-        dev.st4j.model.ModelFolder.writeJson(dir.resolve("config.json"),
-                dev.st4j.model.ModelFolder.mapper().createObjectNode().put("dropout", rate), 4);
+        dev.st4j.internal.modelfolder.ModelFolder.writeJson(dir.resolve("config.json"),
+                dev.st4j.internal.modelfolder.ModelFolder.mapper().createObjectNode().put("dropout", rate), 4);
     }
 
     @Override

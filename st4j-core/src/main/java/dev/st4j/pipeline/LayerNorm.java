@@ -2,11 +2,14 @@ package dev.st4j.pipeline;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.st4j.ModelFormatException;
-import dev.st4j.model.ModelFolder;
-import dev.st4j.safetensors.DType;
-import dev.st4j.safetensors.SafetensorsFile;
-import dev.st4j.safetensors.SafetensorsWriter;
-import dev.st4j.safetensors.Tensor;
+import dev.st4j.internal.modelfolder.ModelFolder;
+import dev.st4j.internal.pipeline.Features;
+import dev.st4j.internal.pipeline.ModuleContext;
+import dev.st4j.internal.pipeline.ModuleType;
+import dev.st4j.internal.safetensors.DType;
+import dev.st4j.internal.safetensors.SafetensorsFile;
+import dev.st4j.internal.safetensors.SafetensorsWriter;
+import dev.st4j.internal.safetensors.Tensor;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -18,8 +21,8 @@ import java.util.Map;
  * with the biased variance. Files: {@code config.json} ({@code dimension}) and {@code model.safetensors}
  * ({@code norm.weight}, {@code norm.bias}).
  */
-final class LayerNorm implements Module {
-    static final ModuleType TYPE = new ModuleType("LayerNorm", List.of("config.json", SafetensorsFile.FILE_NAME),
+public final class LayerNorm implements Module {
+    public static final ModuleType TYPE = new ModuleType("LayerNorm", List.of("config.json", SafetensorsFile.FILE_NAME),
             List.of(), LayerNorm::load);
     private static final double EPS = 1e-5;
 

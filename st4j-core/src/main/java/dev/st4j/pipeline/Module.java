@@ -1,10 +1,11 @@
 package dev.st4j.pipeline;
 
+import dev.st4j.internal.pipeline.Features;
 import java.io.IOException;
 import java.nio.file.Path;
 
 /**
- * One step of a sentence-transformers pipeline. Each implementation owns its files: its {@link ModuleType} says
+ * One step of a sentence-transformers pipeline. Each implementation owns its files: its registry entry (its {@code TYPE}) says
  * which config keys and files it reads, {@link #save} writes them back in the layout Python reads.
  */
 public interface Module extends AutoCloseable {

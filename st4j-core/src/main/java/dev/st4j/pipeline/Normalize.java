@@ -1,13 +1,18 @@
 package dev.st4j.pipeline;
 
+import dev.st4j.internal.pipeline.Features;
+import dev.st4j.internal.pipeline.ModuleType;
 import java.nio.file.Path;
 import java.util.List;
 
 /** L2-normalizes each sentence embedding: {@code x / max(||x||, 1e-12)}, as torch's {@code F.normalize}. */
 public final class Normalize implements Module {
     /** No files: a missing folder or config is fine (Python's v6 {@code config.json} only repeats the defaults). */
-    static final ModuleType TYPE = new ModuleType("Normalize", List.of(), List.of("config.json"),
+    public static final ModuleType TYPE = new ModuleType("Normalize", List.of(), List.of("config.json"),
             c -> new Normalize());
+
+    /** A Normalize module, as Python's {@code Normalize()}. */
+    public Normalize() {}
 
     /** Python before v6 saves an empty folder; v6 reads that too. */
     @Override

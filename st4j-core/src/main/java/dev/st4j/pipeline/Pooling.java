@@ -3,7 +3,9 @@ package dev.st4j.pipeline;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.st4j.ModelFormatException;
 import dev.st4j.backend.TokenBatch;
-import dev.st4j.model.ModelFolder;
+import dev.st4j.internal.modelfolder.ModelFolder;
+import dev.st4j.internal.pipeline.Features;
+import dev.st4j.internal.pipeline.ModuleType;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,7 +24,7 @@ public final class Pooling implements Module {
      * Config keys: {@code embedding_dimension} (legacy {@code word_embedding_dimension}), {@code pooling_mode}
      * (legacy: the {@code pooling_mode_*} booleans), {@code include_prompt}.
      */
-    static final ModuleType TYPE = new ModuleType("Pooling", List.of("config.json"), List.of(),
+    public static final ModuleType TYPE = new ModuleType("Pooling", List.of("config.json"), List.of(),
             c -> load(c.dir(), c.inputDimension()));
 
     /** The pooling modes, with the names {@code pooling_mode} uses. */

@@ -3,7 +3,12 @@ package dev.st4j.pipeline;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.st4j.ModelFormatException;
-import dev.st4j.model.ModelFolder;
+import dev.st4j.internal.modelfolder.ModelFolder;
+import dev.st4j.internal.pipeline.Features;
+import dev.st4j.internal.pipeline.ModuleContext;
+import dev.st4j.internal.pipeline.ModuleRegistry;
+import dev.st4j.internal.pipeline.ModuleType;
+import dev.st4j.internal.pipeline.Pipeline;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -29,7 +34,7 @@ public final class Router implements Module {
     /** The modality of text inputs, the only kind st4j encodes. */
     static final String TEXT = "text";
 
-    static final ModuleType TYPE = new ModuleType("Router", List.of(),
+    public static final ModuleType TYPE = new ModuleType("Router", List.of(),
             List.of(CONFIG_FILE, "config.json"), Router::load);
 
     /** A {@code route_mappings} key: task and modality, either may be null (any). */

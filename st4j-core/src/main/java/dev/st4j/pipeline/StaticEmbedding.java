@@ -3,12 +3,15 @@ package dev.st4j.pipeline;
 import dev.st4j.ModelFormatException;
 import dev.st4j.UnsupportedModelException;
 import dev.st4j.backend.TokenBatch;
-import dev.st4j.safetensors.SafetensorsFile;
-import dev.st4j.safetensors.Tensor;
-import dev.st4j.model.ModelFolder;
-import dev.st4j.safetensors.DType;
-import dev.st4j.safetensors.SafetensorsWriter;
-import dev.st4j.tokenizer.TextTokenizer;
+import dev.st4j.internal.modelfolder.ModelFolder;
+import dev.st4j.internal.pipeline.Features;
+import dev.st4j.internal.pipeline.InputModule;
+import dev.st4j.internal.pipeline.ModuleType;
+import dev.st4j.internal.safetensors.DType;
+import dev.st4j.internal.safetensors.SafetensorsFile;
+import dev.st4j.internal.safetensors.SafetensorsWriter;
+import dev.st4j.internal.safetensors.Tensor;
+import dev.st4j.internal.tokenizer.TextTokenizer;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -20,7 +23,7 @@ import java.util.Map;
  * An empty text gives a zero vector. The table stays memory-mapped.
  */
 public final class StaticEmbedding implements InputModule {
-    static final ModuleType TYPE = new ModuleType("StaticEmbedding",
+    public static final ModuleType TYPE = new ModuleType("StaticEmbedding",
             List.of("tokenizer.json", SafetensorsFile.FILE_NAME), List.of("tokenizer_config.json"),
             c -> load(c.dir(), c.backendOptions().tokenizer()));
 

@@ -4,8 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.st4j.ModelFormatException;
 import dev.st4j.backend.BackendOptions;
 import dev.st4j.backend.TransformerBackend;
-import dev.st4j.model.ModelFolder;
-import dev.st4j.tokenizer.TextTokenizer;
+import dev.st4j.internal.backends.Backends;
+import dev.st4j.internal.modelfolder.ModelFolder;
+import dev.st4j.internal.pipeline.Features;
+import dev.st4j.internal.pipeline.InputModule;
+import dev.st4j.internal.pipeline.ModuleType;
+import dev.st4j.internal.tokenizer.TextTokenizer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,7 +37,7 @@ public final class Transformer implements InputModule {
     private static final Set<String> NOT_MINE = Set.of("modules.json", "config_sentence_transformers.json",
             "README.md", "pytorch_model.bin", "tf_model.h5", "flax_model.msgpack", "rust_model.ot");
 
-    static final ModuleType TYPE = new ModuleType("Transformer",
+    public static final ModuleType TYPE = new ModuleType("Transformer",
             List.of("config.json", "tokenizer.json"),
             Stream.concat(CONFIG_NAMES.stream(), Stream.of("tokenizer_config.json", "special_tokens_map.json"))
                     .toList(),

@@ -5,12 +5,16 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.st4j.ModelFormatException;
 import dev.st4j.UnsupportedModelException;
 import dev.st4j.backend.TokenBatch;
-import dev.st4j.model.ModelFolder;
-import dev.st4j.safetensors.DType;
-import dev.st4j.safetensors.SafetensorsFile;
-import dev.st4j.safetensors.SafetensorsWriter;
-import dev.st4j.safetensors.Tensor;
-import dev.st4j.tokenizer.TextTokenizer;
+import dev.st4j.internal.modelfolder.ModelFolder;
+import dev.st4j.internal.pipeline.Features;
+import dev.st4j.internal.pipeline.InputModule;
+import dev.st4j.internal.pipeline.ModuleContext;
+import dev.st4j.internal.pipeline.ModuleType;
+import dev.st4j.internal.safetensors.DType;
+import dev.st4j.internal.safetensors.SafetensorsFile;
+import dev.st4j.internal.safetensors.SafetensorsWriter;
+import dev.st4j.internal.safetensors.Tensor;
+import dev.st4j.internal.tokenizer.TextTokenizer;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,10 +35,10 @@ import java.util.Set;
  * Tokenization follows Python's {@code WhitespaceTokenizer}: optional lowercasing, split on whitespace, stop words
  * dropped, a word not in the vocabulary tried again without surrounding punctuation, then lowercased.
  */
-final class WordEmbeddings implements InputModule {
+public final class WordEmbeddings implements InputModule {
     static final String CONFIG = "wordembedding_config.json";
     static final String TOKENIZER_CONFIG = "whitespacetokenizer_config.json";
-    static final ModuleType TYPE = new ModuleType("WordEmbeddings",
+    public static final ModuleType TYPE = new ModuleType("WordEmbeddings",
             List.of(CONFIG, TOKENIZER_CONFIG, SafetensorsFile.FILE_NAME), List.of(), WordEmbeddings::load);
     private static final String PUNCTUATION = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~";
 

@@ -3,7 +3,10 @@ package dev.st4j.pipeline;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.st4j.ModelFormatException;
-import dev.st4j.model.ModelFolder;
+import dev.st4j.internal.modelfolder.ModelFolder;
+import dev.st4j.internal.pipeline.Features;
+import dev.st4j.internal.pipeline.ModuleContext;
+import dev.st4j.internal.pipeline.ModuleType;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,8 +21,8 @@ import java.util.Map;
  * table before it), {@code word_weights} (word to weight; a word's lowercase form is tried too) and
  * {@code unknown_word_weight} (default 1).
  */
-final class WordWeights implements Module {
-    static final ModuleType TYPE = new ModuleType("WordWeights", List.of("config.json"), List.of(),
+public final class WordWeights implements Module {
+    public static final ModuleType TYPE = new ModuleType("WordWeights", List.of("config.json"), List.of(),
             WordWeights::load);
 
     private final List<String> vocab;

@@ -1,14 +1,10 @@
 package dev.st4j.pipeline;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import dev.st4j.ModelFormatException;
 import dev.st4j.backend.TokenBatch;
-import dev.st4j.safetensors.DType;
-import dev.st4j.safetensors.SafetensorsWriter;
+import dev.st4j.internal.pipeline.Features;
+import dev.st4j.internal.safetensors.DType;
+import dev.st4j.internal.safetensors.SafetensorsWriter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,6 +12,11 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Dense on hand-computed values: W = [[1, 2], [3, 4]], b = [0.5, -1], x = [1, -1]: x Wᵀ + b = [-0.5, -2]. */
 class DenseTest {

@@ -1,18 +1,12 @@
 package dev.st4j.engine;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import dev.st4j.ModelFormatException;
 import dev.st4j.UnsupportedModelException;
 import dev.st4j.backend.BackendOptions;
 import dev.st4j.backend.TokenBatch;
 import dev.st4j.backend.TransformerBackend;
-import dev.st4j.safetensors.SafetensorsWriter;
-import dev.st4j.safetensors.DType;
+import dev.st4j.internal.safetensors.DType;
+import dev.st4j.internal.safetensors.SafetensorsWriter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,6 +16,12 @@ import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** What the Java engine says when a folder holds something it cannot run, on a tiny random BERT. */
 class JavaEngineErrorsTest {
@@ -142,7 +142,7 @@ class JavaEngineErrorsTest {
         Files.createDirectories(dir.resolve("onnx"));
         Files.writeString(dir.resolve("onnx/model.onnx"), "not really");
         UnsupportedModelException e = assertThrows(UnsupportedModelException.class,
-                () -> dev.st4j.pipeline.Backends.open(dir, "java", options));
+                () -> dev.st4j.internal.backends.Backends.open(dir, "java", options));
         assertTrue(e.getMessage().contains("'deberta-v2'") && e.getMessage().contains("[bert, roberta, ")
                 && e.getMessage().contains("backend(\"onnx\")"), e.getMessage());
     }
@@ -179,10 +179,10 @@ class JavaEngineErrorsTest {
 
     @Test
     void onlyFoldersWithSafetensorsHaveWeightsForIt() throws IOException {
-        assertFalse(provider.weightFiles(dev.st4j.pipeline.Backends.listFiles(dir), options).found());
+        assertFalse(provider.weightFiles(dev.st4j.internal.backends.Backends.listFiles(dir), options).found());
         folder(CONFIG, tinyBert(""));
         assertEquals(List.of("model.safetensors"),
-                provider.weightFiles(dev.st4j.pipeline.Backends.listFiles(dir), options).files());
+                provider.weightFiles(dev.st4j.internal.backends.Backends.listFiles(dir), options).files());
         assertEquals("java", provider.name());
     }
 }

@@ -8,7 +8,7 @@ import dev.st4j.FloatMatrix;
 import dev.st4j.LoadOptions;
 import dev.st4j.SentenceTransformer;
 import dev.st4j.engine.fixtures.RealWeights;
-import dev.st4j.safetensors.DType;
+import dev.st4j.internal.safetensors.DType;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;

@@ -1,10 +1,10 @@
 package dev.st4j.onnx;
 
 import dev.st4j.ModelFormatException;
+import dev.st4j.internal.protobuf.ProtobufReader;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashSet;
@@ -33,8 +33,6 @@ final class OnnxExternalData {
     private static final int ENTRY_KEY = 1;
     private static final int ENTRY_VALUE = 2;
 
-    private static final int LEN = 2;
-
     private OnnxExternalData() {}
 
     /** The {@code location}s the graph's tensors name, relative to the folder of {@code onnxFile}, in order. */
@@ -46,7 +44,7 @@ final class OnnxExternalData {
             }
             ByteBuffer buf = ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size());
             Set<String> out = new LinkedHashSet<>();
-            new Scan(onnxFile, buf, out).model(0, buf.limit());
+            model(ProtobufReader.of(onnxFile, "ONNX protobuf", buf), out);
             for (String location : out) {
                 checkRelative(onnxFile, location);
             }
@@ -64,131 +62,74 @@ final class OnnxExternalData {
         }
     }
 
-    /** One pass over nested messages of a mapped file. */
-    private static final class Scan {
-        private final Path file;
-        private final ByteBuffer buf;
-        private final Set<String> out;
-        /** The position after the last varint read. */
-        private int next;
+    private static void model(ProtobufReader r, Set<String> out) {
+        fields(r, (field, value) -> {
+            if (field == MODEL_GRAPH) {
+                graph(value, out);
+            }
+        });
+    }
 
-        Scan(Path file, ByteBuffer buf, Set<String> out) {
-            this.file = file;
-            this.buf = buf;
-            this.out = out;
-        }
-
-        void model(int from, int to) {
-            fields(from, to, (field, start, end) -> {
-                if (field == MODEL_GRAPH) {
-                    graph(start, end);
-                }
-            });
-        }
-
-        void graph(int from, int to) {
-            fields(from, to, (field, start, end) -> {
-                switch (field) {
-                    case GRAPH_INITIALIZER -> tensor(start, end);
-                    case GRAPH_NODE -> fields(start, end, (f, s, e) -> {
-                        if (f == NODE_ATTRIBUTE) {
-                            attribute(s, e);
-                        }
-                    });
-                    case GRAPH_SPARSE_INITIALIZER -> fields(start, end, (f, s, e) -> {
-                        if (f == SPARSE_VALUES || f == SPARSE_INDICES) {
-                            tensor(s, e);
-                        }
-                    });
-                    default -> { }
-                }
-            });
-        }
-
-        void attribute(int from, int to) {
-            fields(from, to, (field, start, end) -> {
-                switch (field) {
-                    case ATTRIBUTE_TENSOR, ATTRIBUTE_TENSORS -> tensor(start, end);
-                    case ATTRIBUTE_GRAPH, ATTRIBUTE_GRAPHS -> graph(start, end);
-                    default -> { }
-                }
-            });
-        }
-
-        void tensor(int from, int to) {
-            fields(from, to, (field, start, end) -> {
-                if (field != TENSOR_EXTERNAL_DATA) {
-                    return;
-                }
-                String[] kv = new String[2];
-                fields(start, end, (f, s, e) -> {
-                    if (f == ENTRY_KEY || f == ENTRY_VALUE) {
-                        byte[] bytes = new byte[e - s];
-                        buf.get(s, bytes);
-                        kv[f - 1] = new String(bytes, StandardCharsets.UTF_8);
+    private static void graph(ProtobufReader r, Set<String> out) {
+        fields(r, (field, value) -> {
+            switch (field) {
+                case GRAPH_INITIALIZER -> tensor(value, out);
+                case GRAPH_NODE -> fields(value, (f, v) -> {
+                    if (f == NODE_ATTRIBUTE) {
+                        attribute(v, out);
                     }
                 });
-                if ("location".equals(kv[0]) && kv[1] != null) {
-                    out.add(kv[1]);
+                case GRAPH_SPARSE_INITIALIZER -> fields(value, (f, v) -> {
+                    if (f == SPARSE_VALUES || f == SPARSE_INDICES) {
+                        tensor(v, out);
+                    }
+                });
+                default -> { }
+            }
+        });
+    }
+
+    private static void attribute(ProtobufReader r, Set<String> out) {
+        fields(r, (field, value) -> {
+            switch (field) {
+                case ATTRIBUTE_TENSOR, ATTRIBUTE_TENSORS -> tensor(value, out);
+                case ATTRIBUTE_GRAPH, ATTRIBUTE_GRAPHS -> graph(value, out);
+                default -> { }
+            }
+        });
+    }
+
+    private static void tensor(ProtobufReader r, Set<String> out) {
+        fields(r, (field, value) -> {
+            if (field != TENSOR_EXTERNAL_DATA) {
+                return;
+            }
+            String[] kv = new String[2];
+            fields(value, (f, v) -> {
+                if (f == ENTRY_KEY || f == ENTRY_VALUE) {
+                    kv[f - 1] = v.text();
                 }
             });
-        }
-
-        /** Calls {@code visitor} for each length-delimited field in {@code [from, to)}; skips the others. */
-        void fields(int from, int to, Visitor visitor) {
-            int pos = from;
-            while (pos < to) {
-                long tag = varint(pos, to);
-                pos = next;
-                int field = (int) (tag >>> 3);
-                int wire = (int) (tag & 7);
-                switch (wire) {
-                    case 0 -> {
-                        varint(pos, to);
-                        pos = next;
-                    }
-                    case 1 -> pos += 8;
-                    case 5 -> pos += 4;
-                    case LEN -> {
-                        long length = varint(pos, to);
-                        pos = next;
-                        if (length < 0 || length > to - pos) {
-                            throw malformed();
-                        }
-                        visitor.visit(field, pos, pos + (int) length);
-                        pos += (int) length;
-                    }
-                    default -> throw malformed();
-                }
-                if (pos > to) {
-                    throw malformed();
-                }
+            if ("location".equals(kv[0]) && kv[1] != null) {
+                out.add(kv[1]);
             }
-        }
+        });
+    }
 
-        long varint(int pos, int to) {
-            long value = 0;
-            for (int shift = 0; shift < 64; shift += 7) {
-                if (pos >= to) {
-                    throw malformed();
-                }
-                byte b = buf.get(pos++);
-                value |= (long) (b & 0x7f) << shift;
-                if (b >= 0) {
-                    next = pos;
-                    return value;
-                }
+    /** Calls {@code visitor} for each length-delimited field of the message; skips the others. */
+    private static void fields(ProtobufReader r, Visitor visitor) {
+        while (r.more()) {
+            int tag = r.tag();
+            if (ProtobufReader.wireType(tag) == ProtobufReader.LEN) {
+                visitor.visit(ProtobufReader.field(tag), r.sub());
+            } else {
+                r.skip(tag);
             }
-            throw malformed();
-        }
-
-        ModelFormatException malformed() {
-            return new ModelFormatException(file, "is not a valid ONNX protobuf file");
         }
     }
 
     @FunctionalInterface
     private interface Visitor {
-        void visit(int field, int start, int end);
+        void visit(int field, ProtobufReader value);
     }
 }

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.st4j.SentenceTransformer;
-import dev.st4j.embedded.EmbeddedModels;
+import dev.st4j.internal.embedded.EmbeddedModels;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -14,7 +14,7 @@ import dev.st4j.ModelFormatException;
 import dev.st4j.SentenceTransformer;
 import dev.st4j.UnsupportedModelException;
 import dev.st4j.backend.TokenBatch;
-import dev.st4j.embedded.EmbeddedModels;
+import dev.st4j.internal.embedded.EmbeddedModels;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

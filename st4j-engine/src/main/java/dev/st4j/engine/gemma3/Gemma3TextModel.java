@@ -7,16 +7,16 @@ import dev.st4j.engine.kernels.Kernels;
 import dev.st4j.engine.kernels.Parallel;
 import dev.st4j.engine.rotary.Activation;
 import dev.st4j.engine.rotary.AttentionMask;
-import dev.st4j.engine.rotary.Checkpoint;
+import dev.st4j.engine.checkpoint.Checkpoint;
 import dev.st4j.engine.rotary.GatedFeedForward;
 import dev.st4j.engine.rotary.LlamaLayout;
-import dev.st4j.engine.rotary.ModelConfig;
-import dev.st4j.engine.rotary.PackedBatch;
+import dev.st4j.engine.checkpoint.ModelConfig;
+import dev.st4j.engine.batch.PackedBatch;
 import dev.st4j.engine.rotary.RmsNorm;
 import dev.st4j.engine.rotary.RotaryEmbedding;
 import dev.st4j.engine.rotary.RotaryModel;
 import dev.st4j.engine.rotary.SelfAttention;
-import dev.st4j.safetensors.SafetensorsFile;
+import dev.st4j.internal.safetensors.SafetensorsFile;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -63,10 +63,10 @@ public final class Gemma3TextModel extends RotaryModel {
         float scale = (float) Math.pow(c.number("query_pre_attn_scalar", 256), -0.5);
         float softcap = (float) c.number("attn_logit_softcapping", 0);
         this.embeddingScale = (float) Math.sqrt(hidden);
-        this.globalRotary = c.rotaryFor(ModelConfig.FULL, heads.headDim(), c.number("rope_theta", 1e6),
+        this.globalRotary = RotaryEmbedding.of(c, ModelConfig.FULL, heads.headDim(), c.number("rope_theta", 1e6),
                 c.json().get("rope_scaling"), "rope_scaling");
         // The local rotary embedding is always the default kind: transformers drops rope_scaling for it.
-        this.localRotary = c.rotaryFor(ModelConfig.SLIDING, heads.headDim(), c.number("rope_local_base_freq", 1e4),
+        this.localRotary = RotaryEmbedding.of(c, ModelConfig.SLIDING, heads.headDim(), c.number("rope_local_base_freq", 1e4),
                 null, "rope_scaling");
 
         List<Layer> list = new ArrayList<>();
@@ -78,11 +78,11 @@ public final class Gemma3TextModel extends RotaryModel {
             list.add(new Layer(
                     norm(w, p + "input_layernorm.weight", eps),
                     LlamaLayout.attention(w, p, hidden, heads, bias, v -> RmsNorm.timesOnePlusWeight(v, eps),
-                            scale, softcap, mask),
+                            scale, softcap, mask).prepared(kernels),
                     sliding,
                     norm(w, p + "post_attention_layernorm.weight", eps),
                     norm(w, p + "pre_feedforward_layernorm.weight", eps),
-                    LlamaLayout.feedForward(w, p, hidden, intermediate, activation),
+                    LlamaLayout.feedForward(w, p, hidden, intermediate, activation).prepared(kernels),
                     norm(w, p + "post_feedforward_layernorm.weight", eps)));
         }
         this.layers = List.copyOf(list);
@@ -104,6 +104,11 @@ public final class Gemma3TextModel extends RotaryModel {
     public static Gemma3TextModel load(Path configFile, JsonNode config, SafetensorsFile weights, Kernels kernels) {
         return new Gemma3TextModel(kernels, new ModelConfig(configFile, config, "Gemma3"),
                 new Checkpoint(weights, "Gemma3", "norm.weight", "model."));
+    }
+
+    @Override
+    public long packedWeightBytes() {
+        return layers.stream().mapToLong(l -> l.attention.packedWeightBytes() + l.mlp.packedWeightBytes()).sum();
     }
 
     @Override

@@ -1,6 +1,6 @@
 package dev.st4j.engine.kernels;
 
-import dev.st4j.safetensors.Tensor;
+import dev.st4j.internal.safetensors.Tensor;
 
 /**
  * A {@code [rows, columns]} weight matrix read a few rows at a time, so the weights can stay memory-mapped (and

@@ -3,7 +3,7 @@ package dev.st4j.engine.layers;
 import dev.st4j.backend.TokenBatch;
 import dev.st4j.engine.EncoderModel;
 import dev.st4j.engine.kernels.Parallel;
-import dev.st4j.engine.rotary.PackedBatch;
+import dev.st4j.engine.batch.PackedBatch;
 
 /**
  * The forward pass BERT, RoBERTa, XLM-R, DistilBERT and MPNet share once loaded: embeddings, then a post-LN

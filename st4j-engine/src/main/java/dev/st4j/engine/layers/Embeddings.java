@@ -3,9 +3,9 @@ package dev.st4j.engine.layers;
 import dev.st4j.backend.TokenBatch;
 import dev.st4j.engine.kernels.Kernels;
 import dev.st4j.engine.kernels.Parallel;
-import dev.st4j.engine.rotary.Checkpoint;
-import dev.st4j.engine.rotary.PackedBatch;
-import dev.st4j.safetensors.Tensor;
+import dev.st4j.engine.checkpoint.Checkpoint;
+import dev.st4j.engine.batch.PackedBatch;
+import dev.st4j.internal.safetensors.Tensor;
 
 /**
  * The input embeddings of the BERT family: word + learned position (+ token type) rows, summed, then LayerNorm,

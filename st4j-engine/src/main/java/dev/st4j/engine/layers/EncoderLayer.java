@@ -1,7 +1,7 @@
 package dev.st4j.engine.layers;
 
 import dev.st4j.engine.kernels.WeightMatrix;
-import dev.st4j.engine.rotary.Checkpoint;
+import dev.st4j.engine.checkpoint.Checkpoint;
 
 /**
  * One post-LN encoder block's weights. Matrices are {@code [out, in]}, as PyTorch's Linear stores them; query, key

@@ -1,7 +1,7 @@
 package dev.st4j.engine.layers;
 
-import dev.st4j.engine.rotary.Checkpoint;
-import dev.st4j.engine.rotary.ModelConfig;
+import dev.st4j.engine.checkpoint.Checkpoint;
+import dev.st4j.engine.checkpoint.ModelConfig;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -3,7 +3,7 @@ package dev.st4j.engine.layers;
 import dev.st4j.engine.kernels.Kernels;
 import dev.st4j.engine.kernels.Parallel;
 import dev.st4j.engine.kernels.ScoreBias;
-import dev.st4j.engine.rotary.PackedBatch;
+import dev.st4j.engine.batch.PackedBatch;
 import java.util.List;
 
 /**

@@ -7,15 +7,15 @@ import dev.st4j.engine.kernels.Kernels;
 import dev.st4j.engine.kernels.Parallel;
 import dev.st4j.engine.rotary.Activation;
 import dev.st4j.engine.rotary.AttentionMask;
-import dev.st4j.engine.rotary.Checkpoint;
+import dev.st4j.engine.checkpoint.Checkpoint;
 import dev.st4j.engine.rotary.GatedFeedForward;
-import dev.st4j.engine.rotary.ModelConfig;
-import dev.st4j.engine.rotary.PackedBatch;
+import dev.st4j.engine.checkpoint.ModelConfig;
+import dev.st4j.engine.batch.PackedBatch;
 import dev.st4j.engine.rotary.RotaryEmbedding;
 import dev.st4j.engine.rotary.RotaryModel;
 import dev.st4j.engine.rotary.Rows;
 import dev.st4j.engine.rotary.SelfAttention;
-import dev.st4j.safetensors.SafetensorsFile;
+import dev.st4j.internal.safetensors.SafetensorsFile;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -75,12 +75,12 @@ public final class ModernBertModel extends RotaryModel {
                     w.optionalVector(attentionBias, p + "attn.Wqkv.bias", 3 * hidden),
                     w.matrix(p + "attn.Wo.weight", hidden, hidden),
                     w.optionalVector(attentionBias, p + "attn.Wo.bias", hidden),
-                    null, null, (float) (1 / Math.sqrt(headDim)), 0, mask);
+                    null, null, (float) (1 / Math.sqrt(headDim)), 0, mask).prepared(kernels);
             GatedFeedForward mlp = new GatedFeedForward(
                     w.matrix(p + "mlp.Wi.weight", 2 * intermediate, hidden),
                     w.optionalVector(mlpBias, p + "mlp.Wi.bias", 2 * intermediate),
                     w.matrix(p + "mlp.Wo.weight", hidden, intermediate),
-                    w.optionalVector(mlpBias, p + "mlp.Wo.bias", hidden), activation);
+                    w.optionalVector(mlpBias, p + "mlp.Wo.bias", hidden), activation).prepared(kernels);
             list.add(new Layer(i == 0 ? null : norm(w, p + "attn_norm", normBias), attention, local,
                     norm(w, p + "mlp_norm", normBias), mlp));
         }
@@ -92,7 +92,7 @@ public final class ModernBertModel extends RotaryModel {
     private static RotaryEmbedding rotary(ModelConfig c, int headDim, String type) {
         double global = c.number("global_rope_theta", 160000);
         double theta = type.equals(ModelConfig.FULL) ? global : c.number("local_rope_theta", global);
-        return c.rotaryFor(type, headDim, theta, c.json().get("rope_scaling"), "rope_scaling");
+        return RotaryEmbedding.of(c, type, headDim, theta, c.json().get("rope_scaling"), "rope_scaling");
     }
 
     private LayerNorm norm(Checkpoint w, String name, boolean bias) {
@@ -111,6 +111,11 @@ public final class ModernBertModel extends RotaryModel {
     public static ModernBertModel load(Path configFile, JsonNode config, SafetensorsFile weights, Kernels kernels) {
         return new ModernBertModel(kernels, new ModelConfig(configFile, config, "ModernBERT"),
                 new Checkpoint(weights, "ModernBERT", "embeddings.tok_embeddings.weight", "model."));
+    }
+
+    @Override
+    public long packedWeightBytes() {
+        return layers.stream().mapToLong(l -> l.attention.packedWeightBytes() + l.mlp.packedWeightBytes()).sum();
     }
 
     @Override

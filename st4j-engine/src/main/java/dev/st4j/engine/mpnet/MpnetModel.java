@@ -12,9 +12,9 @@ import dev.st4j.engine.layers.EncoderShape;
 import dev.st4j.engine.layers.Embeddings;
 import dev.st4j.engine.layers.PositionIds;
 import dev.st4j.engine.layers.PostLnEncoder;
-import dev.st4j.engine.rotary.Checkpoint;
-import dev.st4j.engine.rotary.ModelConfig;
-import dev.st4j.safetensors.SafetensorsFile;
+import dev.st4j.engine.checkpoint.Checkpoint;
+import dev.st4j.engine.checkpoint.ModelConfig;
+import dev.st4j.internal.safetensors.SafetensorsFile;
 import java.nio.file.Path;
 
 /**

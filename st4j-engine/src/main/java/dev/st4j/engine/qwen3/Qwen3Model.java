@@ -7,16 +7,16 @@ import dev.st4j.engine.kernels.Kernels;
 import dev.st4j.engine.kernels.Parallel;
 import dev.st4j.engine.rotary.Activation;
 import dev.st4j.engine.rotary.AttentionMask;
-import dev.st4j.engine.rotary.Checkpoint;
+import dev.st4j.engine.checkpoint.Checkpoint;
 import dev.st4j.engine.rotary.GatedFeedForward;
 import dev.st4j.engine.rotary.LlamaLayout;
-import dev.st4j.engine.rotary.ModelConfig;
-import dev.st4j.engine.rotary.PackedBatch;
+import dev.st4j.engine.checkpoint.ModelConfig;
+import dev.st4j.engine.batch.PackedBatch;
 import dev.st4j.engine.rotary.RmsNorm;
 import dev.st4j.engine.rotary.RotaryEmbedding;
 import dev.st4j.engine.rotary.RotaryModel;
 import dev.st4j.engine.rotary.SelfAttention;
-import dev.st4j.safetensors.SafetensorsFile;
+import dev.st4j.internal.safetensors.SafetensorsFile;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,7 +48,7 @@ public final class Qwen3Model extends RotaryModel {
         LlamaLayout.Heads heads = LlamaLayout.Heads.read(c, hidden);
         boolean bias = c.flag("attention_bias", false);
         Activation activation = Activation.fromConfig(c, "hidden_act", c.text("hidden_act", "silu"));
-        this.rotary = c.rotaryFor(ModelConfig.FULL, heads.headDim(), c.number("rope_theta", 10000),
+        this.rotary = RotaryEmbedding.of(c, ModelConfig.FULL, heads.headDim(), c.number("rope_theta", 10000),
                 c.json().get("rope_scaling"), "rope_scaling");
         // As Qwen3Config: the window applies only with use_sliding_window, from layer max_window_layers on.
         Integer window = c.flag("use_sliding_window", false) && c.has("sliding_window")
@@ -71,9 +71,9 @@ public final class Qwen3Model extends RotaryModel {
             list.add(new Layer(
                     RmsNorm.timesWeight(w.vector(p + "input_layernorm.weight", hidden), eps),
                     LlamaLayout.attention(w, p, hidden, heads, bias, v -> RmsNorm.timesWeight(v, eps),
-                            (float) (1 / Math.sqrt(heads.headDim())), 0, mask),
+                            (float) (1 / Math.sqrt(heads.headDim())), 0, mask).prepared(kernels),
                     RmsNorm.timesWeight(w.vector(p + "post_attention_layernorm.weight", hidden), eps),
-                    LlamaLayout.feedForward(w, p, hidden, intermediate, activation)));
+                    LlamaLayout.feedForward(w, p, hidden, intermediate, activation).prepared(kernels)));
         }
         this.layers = List.copyOf(list);
         this.finalNorm = RmsNorm.timesWeight(w.vector("norm.weight", hidden), eps);
@@ -90,6 +90,11 @@ public final class Qwen3Model extends RotaryModel {
     public static Qwen3Model load(Path configFile, JsonNode config, SafetensorsFile weights, Kernels kernels) {
         return new Qwen3Model(kernels, new ModelConfig(configFile, config, "Qwen3"),
                 new Checkpoint(weights, "Qwen3", "norm.weight", "model."));
+    }
+
+    @Override
+    public long packedWeightBytes() {
+        return layers.stream().mapToLong(l -> l.attention.packedWeightBytes() + l.mlp.packedWeightBytes()).sum();
     }
 
     @Override

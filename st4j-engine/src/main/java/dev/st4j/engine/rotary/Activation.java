@@ -1,5 +1,6 @@
 package dev.st4j.engine.rotary;
 
+import dev.st4j.engine.checkpoint.ModelConfig;
 import dev.st4j.engine.kernels.Kernels;
 
 /** The activation functions of transformers' {@code ACT2FN} that the engine computes, by their config names. */

@@ -38,6 +38,17 @@ public final class GatedFeedForward {
         this.inner = down.columns();
     }
 
+    /** This feed-forward with its matrices in {@code kernels}' own layout, packed once instead of in every matmul. */
+    public GatedFeedForward prepared(Kernels kernels) {
+        return new GatedFeedForward(kernels.prepare(gateUp), gateUpBias, kernels.prepare(down), downBias,
+                activation);
+    }
+
+    /** Heap bytes of the matrices packed by {@link #prepared}. */
+    public long packedWeightBytes() {
+        return gateUp.packedBytes() + down.packedBytes();
+    }
+
     /**
      * Rows per pass: the {@code [rows, 3 * inner]} intermediate stays bounded (9 MB for Qwen3-0.6B) however many
      * tokens a batch holds, and a pass still has enough rows for the matmul tiles.

@@ -1,6 +1,8 @@
 package dev.st4j.engine.rotary;
 
-import dev.st4j.safetensors.Tensor;
+import dev.st4j.engine.checkpoint.ModelConfig;
+import dev.st4j.engine.checkpoint.Checkpoint;
+import dev.st4j.internal.safetensors.Tensor;
 import java.util.function.Function;
 
 /**

@@ -1,5 +1,9 @@
 package dev.st4j.engine.rotary;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.st4j.ModelFormatException;
+import dev.st4j.engine.checkpoint.ModelConfig;
+
 /**
  * Rotary position embeddings (Su et al. 2021) in the "rotate half" layout of Hugging Face's Llama-family code: the
  * first and second halves of each head's vector form the pairs, pair {@code i} turns by {@code position *
@@ -61,5 +65,55 @@ public final class RotaryEmbedding {
                 x[off + half + i] = x2 * c + x1 * s;
             }
         }
+    }
+
+    /**
+     * The rotary position embedding of {@code theta} over {@code dim} dimensions with the scaling of
+     * {@code scalingKey} (a {@code rope_scaling} object or null): {@code default} and {@code linear} are computed,
+     * every other kind is refused by name.
+     */
+    private static RotaryEmbedding of(ModelConfig c, int dim, double theta, JsonNode scaling, String scalingKey) {
+        if (scaling == null || scaling.isNull()) {
+            return new RotaryEmbedding(dim, theta, 1);
+        }
+        String kind = scaling.has("rope_type") ? scaling.path("rope_type").asText()
+                : scaling.path("type").asText("default");
+        return switch (kind) {
+            case "default" -> new RotaryEmbedding(dim, theta, 1);
+            case "linear" -> {
+                JsonNode f = scaling.get("factor");
+                if (f == null || !f.isNumber() || f.asDouble() <= 0) {
+                    throw new ModelFormatException(c.file(), scalingKey + " of type linear needs a positive \"factor\", "
+                            + "got " + scaling);
+                }
+                yield new RotaryEmbedding(dim, theta, f.asDouble());
+            }
+            default -> throw c.unsupported(scalingKey + " type", "'" + kind + "'", "it computes 'default' and 'linear'");
+        };
+    }
+
+    /**
+     * The rotary embedding that {@code c} gives layers of {@code type}: from transformers 5's {@code rope_parameters} (per layer type,
+     * or one object for all), else from the 4.x keys the caller names ({@code legacyTheta} and the
+     * {@code legacyScaling} object, or null for none).
+     */
+    public static RotaryEmbedding of(ModelConfig c, String type, int dim, double legacyTheta, JsonNode legacyScaling,
+            String legacyScalingKey) {
+        c.requireAbsentOr("partial_rotary_factor", 1, "it rotates whole heads, partial_rotary_factor 1");
+        JsonNode all = c.json().path("rope_parameters");
+        String key = "rope_parameters";
+        JsonNode parameters = all;
+        if (all.has(ModelConfig.FULL) || all.has(ModelConfig.SLIDING)) {
+            parameters = all.path(type);
+            key = "rope_parameters." + type;
+        }
+        if (parameters.isObject()) {
+            JsonNode theta = parameters.get("rope_theta");
+            if (theta == null || !theta.isNumber()) {
+                throw new ModelFormatException(c.file(), key + " has no numeric rope_theta: " + parameters);
+            }
+            return of(c, dim, theta.asDouble(), parameters, key);
+        }
+        return of(c, dim, legacyTheta, legacyScaling, legacyScalingKey);
     }
 }

@@ -1,10 +1,12 @@
 package dev.st4j.engine.rotary;
 
+import dev.st4j.engine.checkpoint.Checkpoint;
+import dev.st4j.engine.batch.PackedBatch;
 import dev.st4j.backend.TokenBatch;
 import dev.st4j.engine.EncoderModel;
 import dev.st4j.engine.kernels.Kernels;
 import dev.st4j.engine.kernels.Parallel;
-import dev.st4j.safetensors.Tensor;
+import dev.st4j.internal.safetensors.Tensor;
 
 /**
  * What the rotary architectures share around their layers: the real tokens of a batch are packed, their embedding

@@ -1,5 +1,6 @@
 package dev.st4j.engine.rotary;
 
+import dev.st4j.engine.batch.PackedBatch;
 import dev.st4j.engine.kernels.Kernels;
 import dev.st4j.engine.kernels.Parallel;
 import dev.st4j.engine.kernels.WeightMatrix;
@@ -60,6 +61,17 @@ public final class SelfAttention {
 
     public AttentionMask mask() {
         return mask;
+    }
+
+    /** This attention with its matrices in {@code kernels}' own layout, packed once instead of in every matmul. */
+    public SelfAttention prepared(Kernels kernels) {
+        return new SelfAttention(heads, kvHeads, headDim, kernels.prepare(qkv), qkvBias, kernels.prepare(out),
+                outBias, queryNorm, keyNorm, scale, softcap, mask);
+    }
+
+    /** Heap bytes of the matrices packed by {@link #prepared}. */
+    public long packedWeightBytes() {
+        return qkv.packedBytes() + out.packedBytes();
     }
 
     /**

@@ -97,7 +97,8 @@ class KernelsTest {
     @ValueSource(ints = {1, 7, 383, 385})
     void weightsPackedAtLoadGiveTheSameBitsAsPackingPerCall(int size) {
         Random r = new Random(size + 5L);
-        int rows = 31;
+        // 221 rows: packed weights cut the rows into chunks of whole row blocks (one task each), per call they don't.
+        int rows = size == 385 ? 221 : 31;
         int out = size + 9;
         float[] x = random(r, rows * size, 1);
         float[] w = random(r, out * size, 0.1);

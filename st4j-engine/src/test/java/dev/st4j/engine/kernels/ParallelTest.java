@@ -1,8 +1,8 @@
 package dev.st4j.engine.kernels;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -92,8 +92,12 @@ class ParallelTest {
         long[] waits = workers.stream().mapToLong(w -> mx.getThreadInfo(w.threadId()).getWaitedCount()).toArray();
         Thread.sleep(300);
         long[] later = workers.stream().mapToLong(w -> mx.getThreadInfo(w.threadId()).getWaitedCount()).toArray();
-        // A worker polling every millisecond would have parked again some 300 times by now.
-        assertArrayEquals(waits, later, "idle workers woke up");
+        // A worker polling every millisecond would have parked again some 300 times by now. A few wake-ups are
+        // allowed: park may return spuriously, and the unpark that ended the last task can land after the park.
+        for (int i = 0; i < waits.length; i++) {
+            long woke = later[i] - waits[i];
+            assertTrue(woke < 10, "idle worker " + i + " woke " + woke + " times in 300 ms");
+        }
 
         AtomicIntegerArray seen = new AtomicIntegerArray(50);
         p.forEach(50, seen::incrementAndGet);

@@ -1,5 +1,6 @@
 package dev.st4j.engine.rotary;
 
+import dev.st4j.engine.batch.PackedBatch;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,7 +13,7 @@ import dev.st4j.engine.kernels.Kernels;
 import dev.st4j.engine.kernels.Parallel;
 import dev.st4j.engine.modernbert.ModernBertModel;
 import dev.st4j.engine.qwen3.Qwen3Model;
-import dev.st4j.safetensors.SafetensorsFile;
+import dev.st4j.internal.safetensors.SafetensorsFile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -72,6 +73,9 @@ class RotaryReferenceTest {
         EncoderModel model = load(fixture, kernels);
         int hidden = fixture.config().get("hidden_size").asInt();
         assertEquals(hidden, model.hiddenSize());
+        // The reference checkpoints are F32, so their matrices are packed at load: the results below are the
+        // packed kernels'.
+        assertTrue(model.packedWeightBytes() > 0, name + ": no weights packed at load");
         assertFalse(fixture.variants().isEmpty());
         try (Parallel parallel = new Parallel(2)) {
             for (ReferenceFixture.Variant v : fixture.variants()) {
