@@ -1,7 +1,7 @@
 /**
  * {@code st4j serve}: an HTTP embedding server (Jetty) over {@link dev.st4j.SentenceTransformer}, with dynamic
  * batching, limits and Prometheus metrics. {@code dev.st4j.server} is its API ({@code EmbeddingServer},
- * {@code ServerOptions}).
+ * {@code ServerOptions}, {@code ModelSource}).
  */
 @SuppressWarnings("requires-automatic") // micrometer: automatic modules with stable names
 module dev.st4j.server {

@@ -599,6 +599,19 @@ public final class SentenceTransformer implements AutoCloseable {
             }
 
             @Override
+            public int untruncatedLength(String text) {
+                if (text == null) {
+                    throw new IllegalArgumentException("text must not be null");
+                }
+                return in.untruncatedLength(text);
+            }
+
+            @Override
+            public String decode(int[] ids, boolean skipSpecialTokens) {
+                return in.decode(ids, skipSpecialTokens);
+            }
+
+            @Override
             public OptionalInt maxSeqLength() {
                 int m = in.maxSeqLength();
                 return m == TextTokenizer.UNLIMITED ? OptionalInt.empty() : OptionalInt.of(m);

@@ -13,6 +13,18 @@ public interface Tokenizer {
     /** The token strings of one text, special tokens included. */
     List<String> tokens(String text);
 
+    /**
+     * Token count of one text as if nothing were cut, special tokens included: above {@link #maxSeqLength()} when
+     * {@link #tokenize} would truncate it (servers refuse such texts when asked not to truncate).
+     */
+    int untruncatedLength(String text);
+
+    /**
+     * Turns token ids back into text with the tokenizer's decoder (Hugging Face's {@code tokenizer.decode}): ids the
+     * vocabulary lacks are dropped, and so are special tokens such as {@code [CLS]} when {@code skipSpecialTokens}.
+     */
+    String decode(int[] ids, boolean skipSpecialTokens);
+
     /** Longest input in tokens, special tokens included; empty when inputs are never cut. */
     OptionalInt maxSeqLength();
 

@@ -31,7 +31,26 @@ class ServeCommandTest {
     }
 
     @Test
+    void lazyModelsAndTheRequestTimeout() {
+        ServeCommand c = new ServeCommand();
+        new CommandLine(c).parseArgs("--model", "a=all-MiniLM-L6-v2", "--lazy", "--lazy-model", "b=x/y",
+                "--request-timeout", "500ms");
+        assertTrue(c.lazy);
+        assertEquals(List.of("b=x/y"), c.lazyModels);
+        assertEquals(java.time.Duration.ofMillis(500), ServeCommand.duration("--request-timeout", c.requestTimeout));
+        assertEquals(java.time.Duration.ofSeconds(30), ServeCommand.duration("--request-timeout", "30"));
+        assertEquals(java.time.Duration.ofSeconds(120), ServeCommand.duration("--request-timeout", "2m"));
+        assertEquals(java.time.Duration.ofMillis(1500), ServeCommand.duration("--request-timeout", "1.5s"));
+    }
+
+    @Test
     void badFlagsAreErrorsNamingTheFlag() {
+        CommandLineTest.Run timeout = run("serve", "--request-timeout", "soon", "--port", "0");
+        assertEquals(2, timeout.exit());
+        assertTrue(timeout.err().contains("--request-timeout"), timeout.err());
+        CommandLineTest.Run zeroTimeout = run("serve", "--request-timeout", "0", "--port", "0");
+        assertEquals(2, zeroTimeout.exit());
+        assertTrue(zeroTimeout.err().contains("--request-timeout"), zeroTimeout.err());
         CommandLineTest.Run empty = run("serve", "--model", "=all-MiniLM-L6-v2", "--port", "0");
         assertEquals(2, empty.exit());
         assertTrue(empty.err().contains("NAME=MODEL"), empty.err());

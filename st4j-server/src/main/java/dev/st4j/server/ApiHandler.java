@@ -24,6 +24,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
@@ -34,19 +35,22 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The routes: TEI's ({@code /embed}, {@code /embed_all}, {@code /similarity}, {@code /tokenize}, {@code /info},
- * {@code /health}) and OpenAI's ({@code /v1/embeddings}, {@code /v1/models}), plus {@code /metrics}. Each request
- * runs on its own virtual thread: it reads and checks the body, tokenizes (off the model's thread), waits for its
- * rows from the model's queue, and writes the documented JSON. Every refusal is TEI's error JSON.
+ * The routes: TEI's ({@code /embed}, {@code /embed_all}, {@code /similarity}, {@code /tokenize}, {@code /decode},
+ * {@code /info}, {@code /health}) and OpenAI's ({@code /v1/embeddings}, {@code /v1/models}), plus {@code /metrics}.
+ * Each request runs on its own virtual thread: it reads and checks the body, tokenizes (off the model's thread),
+ * waits for its rows from the model's queue, and writes the documented JSON. Refusals are TEI's error JSON on TEI's
+ * routes and OpenAI's under {@code /v1/}.
  */
 final class ApiHandler extends Handler.Abstract {
     private static final Logger LOG = LoggerFactory.getLogger(ApiHandler.class);
     private static final String JSON = "application/json";
 
-    private final Map<String, ServedModel> models;
-    private final ServedModel defaultModel;
+    private final Map<String, ModelSlot> models;
+    private final ModelSlot defaultModel;
     private final ServerOptions options;
     private final PrometheusMeterRegistry metrics;
+    /** Embedding requests read or being tokenized that have not queued their work yet (the batchers wait for them). */
+    private final AtomicInteger preparing;
     private final ObjectMapper json = new ObjectMapper();
     private volatile boolean stopping;
 
@@ -57,12 +61,42 @@ final class ApiHandler extends Handler.Abstract {
         }
     }
 
-    ApiHandler(Map<String, ServedModel> models, ServedModel defaultModel, ServerOptions options,
-            PrometheusMeterRegistry metrics) {
+    ApiHandler(Map<String, ModelSlot> models, ModelSlot defaultModel, ServerOptions options,
+            PrometheusMeterRegistry metrics, AtomicInteger preparing) {
         this.models = models;
         this.defaultModel = defaultModel;
         this.options = options;
         this.metrics = metrics;
+        this.preparing = preparing;
+    }
+
+    /**
+     * One request's deadline, and its place among the requests on their way to a queue: counted in
+     * {@link #preparing} from arrival until its work is queued ({@link #queued()}) or it ends.
+     */
+    private final class Call implements AutoCloseable {
+        final long deadline;
+        private boolean counted;
+
+        Call(long start, boolean embeds) {
+            this.deadline = options.deadline(start);
+            if (embeds) {
+                counted = true;
+                preparing.incrementAndGet();
+            }
+        }
+
+        void queued() {
+            if (counted) {
+                counted = false;
+                preparing.decrementAndGet();
+            }
+        }
+
+        @Override
+        public void close() {
+            queued();
+        }
     }
 
     void stopping() {
@@ -74,14 +108,16 @@ final class ApiHandler extends Handler.Abstract {
         long start = System.nanoTime();
         String path = Request.getPathInContext(request);
         String route = knownRoute(path);
+        // OpenAI clients read OpenAI's error object: everything under /v1/ answers in its shape, unknown paths too.
+        boolean openAi = path.equals("/v1") || path.startsWith("/v1/");
         Reply reply;
-        try {
-            reply = route(request.getMethod(), route, request);
+        try (Call call = new Call(start, isEmbedding(route) && request.getMethod().equals("POST"))) {
+            reply = route(request.getMethod(), route, request, call);
         } catch (ApiException e) {
-            reply = error(e);
+            reply = error(e, openAi);
         } catch (RuntimeException e) {
             LOG.error("{} {} failed", request.getMethod(), path, e);
-            reply = error(ApiException.backend("the server failed on this request: " + e));
+            reply = error(ApiException.backend("the server failed on this request: " + e), openAi);
         }
         response.setStatus(reply.status());
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, reply.contentType());
@@ -96,17 +132,24 @@ final class ApiHandler extends Handler.Abstract {
 
     private static String knownRoute(String path) {
         return switch (path) {
-            case "/embed", "/embed_all", "/similarity", "/tokenize", "/info", "/health", "/metrics",
+            case "/embed", "/embed_all", "/similarity", "/tokenize", "/decode", "/info", "/health", "/metrics",
                  "/v1/embeddings", "/v1/models" -> path;
             default -> "other";
         };
     }
 
-    private Reply route(String method, String route, Request request) {
+    private static boolean isEmbedding(String route) {
+        return switch (route) {
+            case "/embed", "/similarity", "/v1/embeddings" -> true;
+            default -> false;
+        };
+    }
+
+    private Reply route(String method, String route, Request request, Call call) {
         boolean post = method.equals("POST");
         boolean get = method.equals("GET") || method.equals("HEAD");
         switch (route) {
-            case "/embed", "/embed_all", "/similarity", "/tokenize", "/v1/embeddings" -> {
+            case "/embed", "/embed_all", "/similarity", "/tokenize", "/decode", "/v1/embeddings" -> {
                 if (!post) {
                     throw ApiException.noRoute(405, route + " takes POST with a JSON body, not " + method);
                 }
@@ -115,11 +158,12 @@ final class ApiHandler extends Handler.Abstract {
                 }
                 JsonRequest body = JsonRequest.parse(json, readBody(request));
                 return Reply.json(switch (route) {
-                    case "/embed" -> embed(body);
-                    case "/embed_all" -> embedAll(body);
-                    case "/similarity" -> similarity(body);
-                    case "/tokenize" -> tokenize(body);
-                    default -> openAiEmbeddings(body);
+                    case "/embed" -> embed(body, call);
+                    case "/embed_all" -> embedAll(body, call);
+                    case "/similarity" -> similarity(body, call);
+                    case "/tokenize" -> tokenize(body, call);
+                    case "/decode" -> decode(body, call);
+                    default -> openAiEmbeddings(body, call);
                 });
             }
             case "/info", "/health", "/metrics", "/v1/models" -> {
@@ -127,7 +171,7 @@ final class ApiHandler extends Handler.Abstract {
                     throw ApiException.noRoute(405, route + " takes GET, not " + method);
                 }
                 return switch (route) {
-                    case "/info" -> Reply.json(info());
+                    case "/info" -> Reply.json(info(call));
                     case "/health" -> {
                         if (stopping) {
                             throw ApiException.unavailable("the server is shutting down");
@@ -139,9 +183,9 @@ final class ApiHandler extends Handler.Abstract {
                     default -> Reply.json(modelList());
                 };
             }
-            default -> throw ApiException.noRoute(404, "no route " + Request.getPathInContext(request)
-                    + "; the server serves POST /embed, /embed_all, /similarity, /tokenize, /v1/embeddings and GET "
-                    + "/info, /health, /metrics, /v1/models");
+            default -> throw ApiException.noRoute(404, "Invalid URL (" + method + " "
+                    + Request.getPathInContext(request) + "): the server serves POST /embed, /embed_all, /similarity, "
+                    + "/tokenize, /decode, /v1/embeddings and GET /info, /health, /metrics, /v1/models");
         }
     }
 
@@ -170,17 +214,17 @@ final class ApiHandler extends Handler.Abstract {
                 + " bytes; send fewer or shorter inputs per request");
     }
 
-    private ServedModel model(JsonRequest body) {
+    private ServedModel model(JsonRequest body, Call call) {
         String name = body.string("model", null);
         if (name == null) {
-            return defaultModel;
+            return defaultModel.get(call.deadline);
         }
-        ServedModel m = models.get(name);
+        ModelSlot m = models.get(name);
         if (m == null) {
-            throw ApiException.invalid("field 'model': unknown model '" + name + "'; this server serves "
+            throw ApiException.unknownModel("field 'model': unknown model '" + name + "'; this server serves "
                     + models.keySet() + " (GET /v1/models)");
         }
-        return m;
+        return m.get(call.deadline);
     }
 
     /** A checked encode request: the model, texts, library options, output precision and token counts. */
@@ -195,8 +239,8 @@ final class ApiHandler extends Handler.Abstract {
         }
     }
 
-    private EncodeCall encodeCall(JsonRequest body, String textsField, boolean normalizeDefault) {
-        ServedModel m = model(body);
+    private EncodeCall encodeCall(JsonRequest body, Call call, String textsField, boolean normalizeDefault) {
+        ServedModel m = model(body, call);
         List<String> texts = body.texts(textsField);
         return encodeCall(body, m, texts, textsField, normalizeDefault);
     }
@@ -228,15 +272,18 @@ final class ApiHandler extends Handler.Abstract {
         Precision precision = precision(body);
         int[] tokens = tokenCounts(m, texts);
         if (m.maxSeqLength.isPresent() && (!truncate || direction.equals("left"))) {
+            // TEI's rule: a text of at most max_input_length tokens (special tokens included) fits as it is. The
+            // counts above are after truncation, so a text at the limit is counted again without it.
             int max = m.maxSeqLength.getAsInt();
             for (int i = 0; i < tokens.length; i++) {
-                if (tokens[i] >= max) {
+                int full = tokens[i] < max ? tokens[i] : untruncatedLength(m, texts.get(i));
+                if (full > max) {
                     throw !truncate
-                            ? ApiException.tooLarge("field '" + textsField + "[" + i + "]' reaches the model's max "
-                                    + "input length of " + max + " tokens and 'truncate' is false; send a shorter "
-                                    + "text or set \"truncate\": true")
+                            ? ApiException.tooLarge("field '" + textsField + "[" + i + "]' has " + full + " tokens, "
+                                    + "more than the model's max input length of " + max + " tokens, and 'truncate' "
+                                    + "is false; send a shorter text or set \"truncate\": true")
                             : ApiException.invalid("field 'truncation_direction': \"Left\" is not supported for "
-                                    + "texts that reach the max input length (" + max + " tokens, '" + textsField
+                                    + "texts longer than the max input length (" + max + " tokens, '" + textsField
                                     + "[" + i + "]'); st4j truncates on the model's side: send \"Right\"");
                 }
             }
@@ -256,6 +303,14 @@ final class ApiHandler extends Handler.Abstract {
         }
     }
 
+    private static int untruncatedLength(ServedModel m, String text) {
+        try {
+            return m.tokenizer.untruncatedLength(text);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.invalid(e.getMessage());
+        }
+    }
+
     /** Token counts per text as the model's tokenizer cuts them (run on the request's thread). */
     private static int[] tokenCounts(ServedModel m, List<String> texts) {
         try {
@@ -267,9 +322,10 @@ final class ApiHandler extends Handler.Abstract {
 
     // ------------------------------------------------------------------ routes
 
-    private byte[] embed(JsonRequest body) {
-        EncodeCall call = encodeCall(body, "inputs", true);
-        FloatMatrix floats = call.model.batcher.encode(call.texts, call.tokens, call.options);
+    private byte[] embed(JsonRequest body, Call c) {
+        EncodeCall call = encodeCall(body, c, "inputs", true);
+        c.queued();
+        FloatMatrix floats = call.model.batcher.encode(call.texts, call.tokens, call.options, c.deadline);
         count(call);
         return write(g -> {
             g.writeStartArray();
@@ -287,13 +343,14 @@ final class ApiHandler extends Handler.Abstract {
         });
     }
 
-    private byte[] openAiEmbeddings(JsonRequest body) {
-        EncodeCall call = encodeCall(body, "input", true);
+    private byte[] openAiEmbeddings(JsonRequest body, Call c) {
+        EncodeCall call = encodeCall(body, c, "input", true);
         String format = body.string("encoding_format", "float");
         if (!format.equals("float") && !format.equals("base64")) {
             throw ApiException.invalid("field 'encoding_format' must be \"float\" or \"base64\", got \"" + format + "\"");
         }
-        FloatMatrix floats = call.model.batcher.encode(call.texts, call.tokens, call.options);
+        c.queued();
+        FloatMatrix floats = call.model.batcher.encode(call.texts, call.tokens, call.options, c.deadline);
         count(call);
         QuantizedEmbeddings q = call.precision == Precision.FLOAT32 ? null : Quantization.quantize(floats, call.precision);
         long tokens = call.totalTokens();
@@ -325,10 +382,10 @@ final class ApiHandler extends Handler.Abstract {
         });
     }
 
-    private byte[] embedAll(JsonRequest body) {
-        EncodeCall call = encodeCall(body, "inputs", false);
+    private byte[] embedAll(JsonRequest body, Call c) {
+        EncodeCall call = encodeCall(body, c, "inputs", false);
         List<FloatMatrix> tokens = call.model.batcher.run(
-                model -> model.encodeTokens(call.texts, call.options), call.totalTokens());
+                model -> model.encodeTokens(call.texts, call.options), call.totalTokens(), c.deadline);
         count(call);
         return write(g -> {
             g.writeStartArray();
@@ -343,8 +400,8 @@ final class ApiHandler extends Handler.Abstract {
         });
     }
 
-    private byte[] similarity(JsonRequest body) {
-        ServedModel m = model(body);
+    private byte[] similarity(JsonRequest body, Call c) {
+        ServedModel m = model(body, c);
         JsonNode inputs = body.node("inputs");
         if (inputs == null || !inputs.isObject()) {
             throw ApiException.invalid("field 'inputs' must be an object {\"source_sentence\": text, "
@@ -362,7 +419,8 @@ final class ApiHandler extends Handler.Abstract {
         texts.addAll(JsonRequest.texts("inputs.source_sentence", source));
         texts.addAll(JsonRequest.texts("inputs.sentences", sentences));
         EncodeCall call = encodeCall(body, m, texts, "inputs.sentences", true);
-        FloatMatrix all = call.model.batcher.encode(call.texts, call.tokens, call.options);
+        c.queued();
+        FloatMatrix all = call.model.batcher.encode(call.texts, call.tokens, call.options, c.deadline);
         count(call);
         float[] rest = new float[(all.rows() - 1) * all.cols()];
         for (int r = 1; r < all.rows(); r++) {
@@ -372,8 +430,8 @@ final class ApiHandler extends Handler.Abstract {
         return write(g -> writeFloats(g, scores.row(0)));
     }
 
-    private byte[] tokenize(JsonRequest body) {
-        ServedModel m = model(body);
+    private byte[] tokenize(JsonRequest body, Call c) {
+        ServedModel m = model(body, c);
         List<String> texts = body.texts("inputs");
         if (texts.size() > options.maxClientBatch()) {
             throw ApiException.tooLarge("field 'inputs' holds " + texts.size() + " texts, more than the max client "
@@ -427,8 +485,67 @@ final class ApiHandler extends Handler.Abstract {
         });
     }
 
-    private byte[] info() {
-        ServedModel m = defaultModel;
+    /** TEI's {@code /decode}: {@code ids} as one list or a list of lists; answers one text per list. */
+    private byte[] decode(JsonRequest body, Call c) {
+        ServedModel m = model(body, c);
+        JsonNode ids = body.node("ids");
+        if (ids == null || !ids.isArray()) {
+            throw ApiException.invalid("field 'ids' is required: a list of token ids, or a list of such lists"
+                    + (ids == null ? "" : ", got " + JsonRequest.kind(ids)));
+        }
+        boolean batch = !ids.isEmpty() && ids.get(0).isArray();
+        List<int[]> lists = new ArrayList<>();
+        if (batch) {
+            if (ids.size() > options.maxClientBatch()) {
+                throw ApiException.tooLarge("field 'ids' holds " + ids.size() + " lists, more than the max client "
+                        + "batch " + options.maxClientBatch() + " (st4j serve --max-client-batch); split the request");
+            }
+            for (int i = 0; i < ids.size(); i++) {
+                if (!ids.get(i).isArray()) {
+                    throw ApiException.invalid("field 'ids[" + i + "]' must be a list of token ids, got "
+                            + JsonRequest.kind(ids.get(i)) + " (send one list, or a list of lists)");
+                }
+                lists.add(tokenIds("ids[" + i + "]", ids.get(i)));
+            }
+        } else {
+            lists.add(tokenIds("ids", ids));
+        }
+        boolean skip = body.bool("skip_special_tokens", true);
+        return write(g -> {
+            g.writeStartArray();
+            for (int[] list : lists) {
+                g.writeString(decode(m, list, skip));
+            }
+            g.writeEndArray();
+        });
+    }
+
+    private static int[] tokenIds(String field, JsonNode list) {
+        if (list.isEmpty()) {
+            throw ApiException.invalid("field '" + field + "' is an empty list; send at least one token id");
+        }
+        int[] out = new int[list.size()];
+        for (int i = 0; i < out.length; i++) {
+            JsonNode n = list.get(i);
+            if (!n.isIntegralNumber() || !n.canConvertToInt() || n.asInt() < 0) {
+                throw ApiException.invalid("field '" + field + "[" + i + "]' must be a token id (an integer 0 or "
+                        + "more), got " + (n.isNumber() ? n.asText() : JsonRequest.kind(n)));
+            }
+            out[i] = n.asInt();
+        }
+        return out;
+    }
+
+    private static String decode(ServedModel m, int[] ids, boolean skipSpecialTokens) {
+        try {
+            return m.tokenizer.decode(ids, skipSpecialTokens);
+        } catch (dev.st4j.UnsupportedModelException e) {
+            throw ApiException.invalid("model '" + m.name + "' cannot decode ids: " + e.getMessage());
+        }
+    }
+
+    private byte[] info(Call call) {
+        ServedModel m = defaultModel.get(call.deadline);
         return write(g -> {
             g.writeStartObject();
             g.writeStringField("model_id", m.name);
@@ -446,7 +563,7 @@ final class ApiHandler extends Handler.Abstract {
                 g.writeNullField("max_input_length");
             }
             g.writeNumberField("max_batch_tokens", options.maxBatchTokens());
-            g.writeNullField("max_batch_requests");
+            g.writeNumberField("max_batch_requests", options.maxBatchRequests());
             g.writeNumberField("max_client_batch_size", options.maxClientBatch());
             g.writeBooleanField("auto_truncate", true);
             g.writeNumberField("tokenization_workers", options.maxConcurrentRequests());
@@ -454,8 +571,8 @@ final class ApiHandler extends Handler.Abstract {
             g.writeNullField("sha");
             g.writeNullField("docker_label");
             g.writeArrayFieldStart("models");
-            for (ServedModel s : models.values()) {
-                g.writeString(s.name);
+            for (String name : models.keySet()) {
+                g.writeString(name);
             }
             g.writeEndArray();
             g.writeNumberField("dimension", m.dimension);
@@ -468,9 +585,10 @@ final class ApiHandler extends Handler.Abstract {
             g.writeStartObject();
             g.writeStringField("object", "list");
             g.writeArrayFieldStart("data");
-            for (ServedModel s : models.values()) {
+            // Lazy models are listed before they load: a client may name them in its first request.
+            for (String name : models.keySet()) {
                 g.writeStartObject();
-                g.writeStringField("id", s.name);
+                g.writeStringField("id", name);
                 g.writeStringField("object", "model");
                 g.writeNumberField("created", 0);
                 g.writeStringField("owned_by", "st4j");
@@ -488,14 +606,24 @@ final class ApiHandler extends Handler.Abstract {
         Counter.builder("st4j.tokens").tag("model", call.model.name).register(metrics).increment(call.totalTokens());
     }
 
-    private Reply error(ApiException e) {
+    /** TEI's {@code {"error", "error_type"}}, or OpenAI's {@code {"error": {"message", "type", "param", "code"}}}. */
+    private Reply error(ApiException e, boolean openAi) {
         byte[] body = write(g -> {
             g.writeStartObject();
-            g.writeStringField("error", e.getMessage());
-            g.writeStringField("error_type", e.errorType);
+            if (openAi) {
+                g.writeObjectFieldStart("error");
+                g.writeStringField("message", e.getMessage());
+                g.writeStringField("type", e.openAiType);
+                g.writeStringField("param", e.param());
+                g.writeStringField("code", e.openAiCode);
+                g.writeEndObject();
+            } else {
+                g.writeStringField("error", e.getMessage());
+                g.writeStringField("error_type", e.errorType);
+            }
             g.writeEndObject();
         });
-        return new Reply(e.status, JSON, body, e.retryAfterSeconds);
+        return new Reply(openAi ? e.openAiStatus : e.status, JSON, body, e.retryAfterSeconds);
     }
 
     private interface Writer {

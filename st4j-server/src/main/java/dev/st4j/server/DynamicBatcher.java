@@ -7,116 +7,187 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.BlockingDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
+import java.util.function.IntSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One model's queue, shared by every request for that model, and the single thread that feeds it to the model
- * (TEI's queue). Consecutive encode jobs with the same options are merged into one {@code encode} call of at most
- * {@code maxBatchTokens} tokens, so concurrent single-text clients share forward passes. Inside that call the
- * library's pipeline sorts the merged texts by length, cuts them with its token-budget batcher
- * ({@link EncodeOptions#tokenBudget()}, set to the same budget) and tokenizes ahead of inference. A client batch
- * larger than one call is split into several jobs by {@link #encode} and its parts are joined back in order.
+ * (TEI's queue). Consecutive encode jobs with the same options are merged into one forward pass of at most
+ * {@code batchTexts} texts and {@code maxBatchTokens} tokens, so concurrent single-text clients share forward
+ * passes; each pass answers its requests as soon as it ends, so clients send their next request while the model
+ * works on the following pass and the queue stays full. When a pass would be short while requests are still being
+ * read and tokenized, the worker waits for them up to {@link #GATHER_NANOS}. A client batch is sorted by length,
+ * cut into such parts, and joined back in its order.
+ *
+ * <p>Each job carries its request's deadline: a job whose deadline passes in the queue is dropped unrun (503), and a
+ * request whose deadline passes during its pass gets a 504 while the pass finishes for the others.
  */
 final class DynamicBatcher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DynamicBatcher.class);
+    /** Longest wait for requests still being read when a pass is not full (a fraction of one pass's time). */
+    static final long GATHER_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
 
-    private sealed interface Job permits EncodeJob, TaskJob {
-        long tokens();
+    private static final int QUEUED = 0;
+    private static final int RUNNING = 1;
+    private static final int DROPPED = 2;
 
-        void fail(Throwable t);
-    }
+    /** A unit of queued work; its state moves once, from QUEUED to RUNNING (the worker) or DROPPED (time ran out). */
+    private abstract static class Job {
+        final long tokens;
+        final long deadline;
+        final AtomicInteger state = new AtomicInteger(QUEUED);
 
-    private record EncodeJob(List<String> texts, EncodeOptions options, long tokens,
-            CompletableFuture<FloatMatrix> result) implements Job {
-        @Override
-        public void fail(Throwable t) {
-            result.completeExceptionally(t);
+        Job(long tokens, long deadline) {
+            this.tokens = tokens;
+            this.deadline = deadline;
+        }
+
+        abstract CompletableFuture<?> result();
+
+        void fail(Throwable t) {
+            result().completeExceptionally(t);
         }
     }
 
-    private record TaskJob(Function<SentenceTransformer, ?> task, long tokens, CompletableFuture<Object> result)
-            implements Job {
+    private static final class EncodeJob extends Job {
+        final List<String> texts;
+        final EncodeOptions options;
+        final CompletableFuture<FloatMatrix> result = new CompletableFuture<>();
+
+        EncodeJob(List<String> texts, EncodeOptions options, long tokens, long deadline) {
+            super(tokens, deadline);
+            this.texts = texts;
+            this.options = options;
+        }
+
         @Override
-        public void fail(Throwable t) {
-            result.completeExceptionally(t);
+        CompletableFuture<?> result() {
+            return result;
+        }
+    }
+
+    private static final class TaskJob extends Job {
+        final Function<SentenceTransformer, ?> task;
+        final CompletableFuture<Object> result = new CompletableFuture<>();
+
+        TaskJob(Function<SentenceTransformer, ?> task, long tokens, long deadline) {
+            super(tokens, deadline);
+            this.task = task;
+        }
+
+        @Override
+        CompletableFuture<?> result() {
+            return result;
         }
     }
 
     /** A poison pill: the worker drains everything queued before it, then stops. */
-    private static final Job STOP = new TaskJob(m -> null, 0, new CompletableFuture<>());
+    private static final Job STOP = new TaskJob(m -> null, 0, Long.MAX_VALUE);
 
     private final String name;
     private final SentenceTransformer model;
     private final int maxBatchTokens;
+    /** Texts per forward pass. */
+    private final int batchTexts;
     /** The library's per-forward-pass budget: the server's, or one longest sequence when that is larger. */
     private final int forwardBudget;
     private final long maxQueuedTokens;
+    /** Requests being read or tokenized that have not queued their jobs yet (for the gather wait). */
+    private final IntSupplier inbound;
     private final BlockingDeque<Job> queue = new LinkedBlockingDeque<>();
     private final AtomicLong queuedTokens = new AtomicLong();
     private final Thread worker;
-    private final DistributionSummary batchTexts;
+    private final DistributionSummary passTexts;
     private volatile boolean closing;
 
-    DynamicBatcher(String name, SentenceTransformer model, int maxBatchTokens, long maxQueuedTokens,
-            MeterRegistry metrics) {
+    DynamicBatcher(String name, SentenceTransformer model, int maxBatchTokens, int batchTexts, long maxQueuedTokens,
+            MeterRegistry metrics, IntSupplier inbound) {
         this.name = name;
         this.model = model;
         this.maxBatchTokens = maxBatchTokens;
+        this.batchTexts = batchTexts;
         this.maxQueuedTokens = maxQueuedTokens;
+        this.inbound = inbound;
         this.forwardBudget = Math.max(maxBatchTokens, model.getMaxSeqLength().orElse(0));
         Gauge.builder("st4j.queue.tokens", queuedTokens, AtomicLong::get).tag("model", name)
                 .description("tokens waiting for the model").register(metrics);
         Gauge.builder("st4j.queue.jobs", queue, BlockingDeque::size).tag("model", name)
                 .description("jobs waiting for the model").register(metrics);
-        this.batchTexts = DistributionSummary.builder("st4j.batch.texts").tag("model", name)
-                .description("texts per encode call").register(metrics);
+        this.passTexts = DistributionSummary.builder("st4j.batch.texts").tag("model", name)
+                .description("texts per forward pass").register(metrics);
         this.worker = Thread.ofPlatform().name("st4j-batcher-" + name).daemon(true).unstarted(this::run);
         worker.start();
     }
 
     /**
      * Encodes texts through the queue; {@code tokens[i]} is text i's token count (tokenized by the caller, off this
-     * thread). Rows come back in the texts' order. Throws {@link ApiException} 429 when the queue is full.
+     * thread). Rows come back in the texts' order. Throws {@link ApiException} 429 when the queue is full, 503 or
+     * 504 when {@code deadline} ({@link System#nanoTime()}, or {@link Long#MAX_VALUE} for none) passes.
      */
-    FloatMatrix encode(List<String> texts, int[] tokens, EncodeOptions options) {
-        long total = sum(tokens, 0, tokens.length);
+    FloatMatrix encode(List<String> texts, int[] tokens, EncodeOptions options, long deadline) {
+        long total = 0;
+        for (int t : tokens) {
+            total += t;
+        }
         reserve(total);
-        List<CompletableFuture<FloatMatrix>> parts = new ArrayList<>();
+        // Parts of similar lengths (the order the library sorts a batch in), each at most one forward pass.
+        Integer[] order = new Integer[texts.size()];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, (a, b) -> Integer.compare(tokens[b], tokens[a]));
+        List<EncodeJob> parts = new ArrayList<>();
         int start = 0;
-        while (start < texts.size()) {
+        while (start < order.length) {
             int end = start;
             long budget = 0;
-            // At least one text per part; a part ends before the text that would pass the batch budget.
-            while (end < texts.size() && (end == start || budget + tokens[end] <= maxBatchTokens)) {
-                budget += tokens[end++];
+            // At least one text per part; a part ends before the text that would pass either limit.
+            while (end < order.length && (end == start
+                    || (end - start < batchTexts && budget + tokens[order[end]] <= maxBatchTokens))) {
+                budget += tokens[order[end++]];
             }
-            CompletableFuture<FloatMatrix> f = new CompletableFuture<>();
-            queue.add(new EncodeJob(List.copyOf(texts.subList(start, end)), options, budget, f));
-            parts.add(f);
+            List<String> part = new ArrayList<>(end - start);
+            for (int i = start; i < end; i++) {
+                part.add(texts.get(order[i]));
+            }
+            parts.add(new EncodeJob(part, options, budget, deadline));
             start = end;
         }
-        List<FloatMatrix> done = new ArrayList<>(parts.size());
-        for (CompletableFuture<FloatMatrix> f : parts) {
-            done.add(join(f));
+        queue.addAll(parts);
+        float[][] rows = new float[texts.size()][];
+        int at = 0;
+        for (EncodeJob job : parts) {
+            FloatMatrix m = await(job, job.result, parts);
+            for (int r = 0; r < m.rows(); r++) {
+                rows[order[at++]] = m.row(r);
+            }
         }
-        return concat(done);
+        int cols = rows[0].length;
+        float[] out = new float[rows.length * cols];
+        for (int r = 0; r < rows.length; r++) {
+            System.arraycopy(rows[r], 0, out, r * cols, cols);
+        }
+        return FloatMatrix.of(rows.length, cols, out);
     }
 
     /** Runs a whole-request task (token embeddings, ...) on the model's thread, in queue order. */
     @SuppressWarnings("unchecked")
-    <T> T run(Function<SentenceTransformer, T> task, long tokens) {
+    <T> T run(Function<SentenceTransformer, T> task, long tokens, long deadline) {
         reserve(tokens);
-        CompletableFuture<Object> f = new CompletableFuture<>();
-        queue.add(new TaskJob(task, tokens, f));
-        return (T) join(f);
+        TaskJob job = new TaskJob(task, tokens, deadline);
+        queue.add(job);
+        return (T) await(job, job.result, List.of(job));
     }
 
     private void reserve(long tokens) {
@@ -139,9 +210,30 @@ final class DynamicBatcher implements AutoCloseable {
         return queuedTokens.get();
     }
 
-    private static <T> T join(CompletableFuture<T> f) {
+    int queuedJobs() {
+        return queue.size();
+    }
+
+    /** Waits for one job of a request; when the deadline passes, drops every job of the request not yet running. */
+    private <T> T await(Job job, CompletableFuture<T> f, List<? extends Job> request) {
         try {
-            return f.get();
+            if (job.deadline == Long.MAX_VALUE) {
+                return f.get();
+            }
+            return f.get(Math.max(0, job.deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            boolean started = false;
+            for (Job j : request) {
+                if (j.state.compareAndSet(QUEUED, DROPPED)) {
+                    // Whoever takes a job off the queue returns its tokens: here, or the worker that polled it.
+                    if (queue.remove(j)) {
+                        queuedTokens.addAndGet(-j.tokens);
+                    }
+                } else if (j == job && j.state.get() == RUNNING) {
+                    started = true;
+                }
+            }
+            throw started ? inferenceTimeout() : queueTimeout();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw ApiException.unavailable("the request was interrupted while waiting for the model");
@@ -157,6 +249,27 @@ final class DynamicBatcher implements AutoCloseable {
         }
     }
 
+    private ApiException queueTimeout() {
+        return ApiException.queueTimeout("the request timed out waiting in model '" + name + "''s queue and was "
+                + "dropped unrun (st4j serve --request-timeout); retry, or send fewer texts per request");
+    }
+
+    private ApiException inferenceTimeout() {
+        return ApiException.inferenceTimeout("the request timed out while model '" + name + "' computed it "
+                + "(st4j serve --request-timeout); send fewer or shorter texts per request, or raise the timeout");
+    }
+
+    /** Takes a job off the queue for running: returns its tokens, and false when its time ran out or it was dropped. */
+    private boolean claim(Job j) {
+        queuedTokens.addAndGet(-j.tokens);
+        if (j.deadline != Long.MAX_VALUE && System.nanoTime() - j.deadline >= 0
+                && j.state.compareAndSet(QUEUED, DROPPED)) {
+            j.fail(queueTimeout());
+            return false;
+        }
+        return j.state.compareAndSet(QUEUED, RUNNING);
+    }
+
     private void run() {
         while (true) {
             Job first;
@@ -169,24 +282,18 @@ final class DynamicBatcher implements AutoCloseable {
             if (first == STOP) {
                 return;
             }
+            if (!claim(first)) {
+                continue;
+            }
             List<EncodeJob> batch = new ArrayList<>();
             try {
                 if (first instanceof TaskJob task) {
-                    queuedTokens.addAndGet(-task.tokens());
-                    task.result().complete(task.task().apply(model));
+                    task.result.complete(task.task.apply(model));
                     continue;
                 }
                 EncodeJob head = (EncodeJob) first;
                 batch.add(head);
-                long tokens = head.tokens();
-                // Merge the following jobs while they share the options and fit the budget.
-                while (queue.peekFirst() instanceof EncodeJob next && next.options().equals(head.options())
-                        && tokens + next.tokens() <= maxBatchTokens) {
-                    queue.pollFirst();
-                    batch.add(next);
-                    tokens += next.tokens();
-                }
-                queuedTokens.addAndGet(-tokens);
+                gather(head, batch);
                 encodeBatch(batch);
             } catch (RuntimeException | Error e) {
                 if (first instanceof TaskJob task) {
@@ -204,55 +311,71 @@ final class DynamicBatcher implements AutoCloseable {
         }
     }
 
+    /**
+     * Adds the following queued jobs with the head's options while they fit one pass; when the pass is not full
+     * and requests are still on their way to the queue, waits briefly for them.
+     */
+    private void gather(EncodeJob head, List<EncodeJob> batch) {
+        int texts = head.texts.size();
+        long tokens = head.tokens;
+        long waitUntil = System.nanoTime() + GATHER_NANOS;
+        while (texts < batchTexts) {
+            Job next = queue.pollFirst();
+            if (next == null) {
+                long left = waitUntil - System.nanoTime();
+                if (closing || left <= 0 || inbound.getAsInt() == 0) {
+                    return;
+                }
+                try {
+                    next = queue.pollFirst(left, TimeUnit.NANOSECONDS);
+                } catch (InterruptedException ex) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+                if (next == null) {
+                    return;
+                }
+            }
+            if (!(next instanceof EncodeJob e) || !e.options.equals(head.options)
+                    || texts + e.texts.size() > batchTexts || tokens + e.tokens > maxBatchTokens) {
+                queue.offerFirst(next); // the next pass starts with it
+                return;
+            }
+            if (claim(e)) {
+                batch.add(e);
+                texts += e.texts.size();
+                tokens += e.tokens;
+            }
+        }
+    }
+
     private void encodeBatch(List<EncodeJob> batch) {
         List<String> texts = new ArrayList<>();
         for (EncodeJob j : batch) {
-            texts.addAll(j.texts());
+            texts.addAll(j.texts);
         }
-        batchTexts.record(texts.size());
-        FloatMatrix all = model.encode(texts, batch.get(0).options().toBuilder().tokenBudget(forwardBudget).build());
+        passTexts.record(texts.size());
+        FloatMatrix all = model.encode(texts, batch.get(0).options.toBuilder().batchSize(batchTexts)
+                .tokenBudget(forwardBudget).build());
         int row = 0;
         int cols = all.cols();
         for (EncodeJob j : batch) {
-            int n = j.texts().size();
+            int n = j.texts.size();
             float[] part = new float[n * cols];
             for (int r = 0; r < n; r++) {
                 System.arraycopy(all.row(row + r), 0, part, r * cols, cols);
             }
             row += n;
-            j.result().complete(FloatMatrix.of(n, cols, part));
+            j.result.complete(FloatMatrix.of(n, cols, part));
         }
     }
 
     private void failAll(RuntimeException e) {
         Job j;
         while ((j = queue.poll()) != null) {
+            queuedTokens.addAndGet(-j.tokens);
             j.fail(e);
         }
-    }
-
-    private static long sum(int[] a, int from, int to) {
-        long s = 0;
-        for (int i = from; i < to; i++) {
-            s += a[i];
-        }
-        return s;
-    }
-
-    private static FloatMatrix concat(List<FloatMatrix> parts) {
-        if (parts.size() == 1) {
-            return parts.get(0);
-        }
-        int cols = parts.get(0).cols();
-        int rows = parts.stream().mapToInt(FloatMatrix::rows).sum();
-        float[] out = new float[rows * cols];
-        int at = 0;
-        for (FloatMatrix m : parts) {
-            float[] a = m.toRowMajorArray();
-            System.arraycopy(a, 0, out, at, a.length);
-            at += a.length;
-        }
-        return FloatMatrix.of(rows, cols, out);
     }
 
     /** Stops taking requests, lets the worker finish everything already queued (up to the timeout), then stops. */

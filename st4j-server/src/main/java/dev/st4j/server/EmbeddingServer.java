@@ -6,6 +6,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.eclipse.jetty.server.CustomRequestLog;
 import org.eclipse.jetty.server.RequestLog;
@@ -37,11 +38,11 @@ public final class EmbeddingServer implements AutoCloseable {
     private final Server jetty;
     private final ServerConnector connector;
     private final ApiHandler handler;
-    private final Map<String, ServedModel> models;
+    private final Map<String, ModelSlot> models;
     private final ServerOptions options;
 
     private EmbeddingServer(Server jetty, ServerConnector connector, ApiHandler handler,
-            Map<String, ServedModel> models, ServerOptions options) {
+            Map<String, ModelSlot> models, ServerOptions options) {
         this.jetty = jetty;
         this.connector = connector;
         this.handler = handler;
@@ -67,14 +68,31 @@ public final class EmbeddingServer implements AutoCloseable {
         if (models == null || models.isEmpty()) {
             throw new IllegalArgumentException("serve at least one model: st4j serve --model M");
         }
+        Map<String, ModelSource> sources = new LinkedHashMap<>();
+        models.forEach((name, model) -> sources.put(name, ModelSource.of(model)));
+        return serve(sources, defaultModel, options, accessLog);
+    }
+
+    /**
+     * Starts serving models that are loaded already or load on their first request ({@link ModelSource#lazy}); the
+     * server closes the models it loaded. {@code accessLog} may be null (SLF4J logger {@code st4j.access}).
+     */
+    public static EmbeddingServer serve(Map<String, ModelSource> models, String defaultModel, ServerOptions options,
+            Consumer<String> accessLog) {
+        if (models == null || models.isEmpty()) {
+            throw new IllegalArgumentException("serve at least one model: st4j serve --model M");
+        }
         if (defaultModel != null && !models.containsKey(defaultModel)) {
             throw new IllegalArgumentException("default model '" + defaultModel + "' is not among " + models.keySet());
         }
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        Map<String, ServedModel> served = new LinkedHashMap<>();
-        models.forEach((name, model) -> served.put(name, new ServedModel(name, model,
-                new DynamicBatcher(name, model, options.maxBatchTokens(), options.maxQueuedTokens(), metrics))));
-        ServedModel fallback = served.get(defaultModel != null ? defaultModel : served.keySet().iterator().next());
+        AtomicInteger preparing = new AtomicInteger();
+        Map<String, ModelSlot> served = new LinkedHashMap<>();
+        models.forEach((name, source) -> served.put(name, new ModelSlot(name, source, model -> new ServedModel(name,
+                model, new DynamicBatcher(name, model, options.maxBatchTokens(), options.maxBatchRequests(),
+                        options.maxQueuedTokens(), metrics,
+                        preparing::get)))));
+        ModelSlot fallback = served.get(defaultModel != null ? defaultModel : served.keySet().iterator().next());
 
         VirtualThreadPool threads = new VirtualThreadPool(options.maxConcurrentRequests());
         threads.setName("st4j-http");
@@ -83,19 +101,21 @@ public final class EmbeddingServer implements AutoCloseable {
         connector.setHost(options.host());
         connector.setPort(options.port());
         jetty.addConnector(connector);
-        ApiHandler api = new ApiHandler(served, fallback, options, metrics);
+        ApiHandler api = new ApiHandler(served, fallback, options, metrics, preparing);
         // GracefulHandler lets requests in flight finish on stop (they wait for their queued rows) and refuses new ones.
         jetty.setHandler(new GracefulHandler(api));
         jetty.setStopTimeout(options.stopTimeout().toMillis());
-        RequestLog.Writer writer;
+        RequestLog.Writer writer = null;
         if (accessLog != null) {
             writer = accessLog::accept;
-        } else {
+        } else if (LoggerFactory.getLogger("st4j.access").isInfoEnabled()) {
             Slf4jRequestLogWriter slf4j = new Slf4jRequestLogWriter();
             slf4j.setLoggerName("st4j.access");
             writer = slf4j;
         }
-        jetty.setRequestLog(new CustomRequestLog(writer, CustomRequestLog.EXTENDED_NCSA_FORMAT + " %{ms}T ms"));
+        if (writer != null) { // no line is formatted for a logger that drops it
+            jetty.setRequestLog(new CustomRequestLog(writer, CustomRequestLog.EXTENDED_NCSA_FORMAT + " %{ms}T ms"));
+        }
         EmbeddingServer server = new EmbeddingServer(jetty, connector, api, served, options);
         try {
             jetty.start();
@@ -118,9 +138,9 @@ public final class EmbeddingServer implements AutoCloseable {
         return URI.create("http://" + options.host() + ":" + port());
     }
 
-    /** The queue of one served model (tests hold it to fill the queue). */
+    /** The queue of one served model, loading it if needed (tests hold it to fill the queue). */
     DynamicBatcher batcher(String model) {
-        return models.get(model).batcher;
+        return models.get(model).get(Long.MAX_VALUE).batcher;
     }
 
     /** Blocks until the server stops. */
@@ -130,7 +150,7 @@ public final class EmbeddingServer implements AutoCloseable {
 
     /**
      * Stops gracefully: new requests get 503, requests in flight (and the work they queued) finish within the stop
-     * timeout, then each model's queue is drained and its thread ends.
+     * timeout, then each model's queue is drained and its thread ends; models the server loaded lazily are closed.
      */
     @Override
     public void close() {
@@ -140,8 +160,8 @@ public final class EmbeddingServer implements AutoCloseable {
         } catch (Exception e) {
             LOG.warn("stopping the HTTP server: {}", e.toString());
         }
-        for (ServedModel m : models.values()) {
-            m.batcher.drain(options.stopTimeout().toMillis());
+        for (ModelSlot m : models.values()) {
+            m.close(options.stopTimeout().toMillis());
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.st4j.server;
 
 import dev.st4j.SentenceTransformer;
+import dev.st4j.Tokenizer;
 import java.util.List;
 import java.util.OptionalInt;
 import java.util.Set;
@@ -15,6 +16,7 @@ final class ServedModel {
     final DynamicBatcher batcher;
     final int dimension;
     final OptionalInt maxSeqLength;
+    final Tokenizer tokenizer;
     /** The token strings the tokenizer adds to every text (those of an empty text: {@code [CLS]}, {@code [SEP]}). */
     final Set<String> specialTokens;
 
@@ -25,6 +27,7 @@ final class ServedModel {
         this.dimension = model.getEmbeddingDimension();
         this.maxSeqLength = model.getMaxSeqLength();
         this.specialTokens = Set.copyOf(model.tokens(""));
+        this.tokenizer = model.getTokenizer();
     }
 
     /** The pooling mode TEI's {@code /info} reports, read from the model's module list ("mean" when none says). */

@@ -53,7 +53,7 @@ class EmbeddingServerTest {
 
     static SentenceTransformer model;
     static EmbeddingServer server;
-    /** Small limits: batches of 64 tokens, 40 inputs, 4 KiB bodies, 300 queued tokens. */
+    /** Small limits: passes of 64 tokens and 8 texts, 40 inputs, 4 KiB bodies, 300 queued tokens. */
     static EmbeddingServer small;
     static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     static final ObjectMapper JSON = new ObjectMapper();
@@ -66,7 +66,7 @@ class EmbeddingServerTest {
         models.put("second", model);
         server = EmbeddingServer.start(models, null, ServerOptions.builder().port(0).build());
         small = EmbeddingServer.start(Map.of(NAME, model), null, ServerOptions.builder().port(0)
-                .maxBatchTokens(64).maxClientBatch(40).maxBodyBytes(4096).maxQueuedTokens(300).build());
+                .maxBatchTokens(64).maxBatchRequests(8).maxClientBatch(40).maxBodyBytes(4096).maxQueuedTokens(300).build());
     }
 
     @AfterAll
@@ -289,9 +289,15 @@ class EmbeddingServerTest {
         for (int i = 0; i < 37; i++) {
             texts.add("sentence number " + i + " about " + "topic ".repeat(i % 5));
         }
-        // 64-token batches: the 37 texts go through several encode calls.
+        // Passes of 64 tokens and 8 texts: the 37 texts, sorted by length, go through several passes.
         Reply r = post(small, "/embed", JSON.writeValueAsString(Map.of("inputs", texts)));
         assertEquals(200, r.status(), r.raw().body());
+        String metrics = HTTP.send(HttpRequest.newBuilder(URI.create(small.uri() + "/metrics")).GET().build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        java.util.regex.Matcher max = java.util.regex.Pattern.compile("st4j_batch_texts_max\\{[^}]*} (\\S+)")
+                .matcher(metrics);
+        assertTrue(max.find(), metrics);
+        assertTrue(Double.parseDouble(max.group(1)) <= 8, "texts per pass: " + max.group(1));
         FloatMatrix expected = model.encode(texts, EncodeOptions.builder().normalizeEmbeddings(true).build());
         assertEquals(37, r.body().size());
         for (int i = 0; i < 37; i++) {
@@ -320,6 +326,174 @@ class EmbeddingServerTest {
         }
     }
 
+    @Test
+    void decodeGivesTheTextsOfHuggingFaceTokenizersDecode() throws Exception {
+        // The ids: Hugging Face's encodings of bert-base-uncased, whose vocabulary and decoder all-MiniLM-L6-v2
+        // shares (swift-transformers' fixture). The texts: Hugging Face tokenizers' (Rust, through DJL) decode of
+        // those ids, as TEI's /decode runs it. The fixture's own texts come from Python transformers, which cleans
+        // up the joined string once more ("should ' ve" becomes "should've"), so they are the oracle only where
+        // that second pass changes nothing.
+        JsonNode cases = JSON.readTree(java.nio.file.Path.of(System.getProperty("st4j.shared.data"),
+                "tokenizer-conformance", "swift_tokenizer_tests.json").toFile()).get("bert-base-uncased");
+        assertTrue(cases.size() >= 10, "fixture cases");
+        ArrayNode batch = JSON.createArrayNode();
+        List<String> without = new ArrayList<>();
+        int sameAsPython = 0;
+        try (var hf = ai.djl.huggingface.tokenizers.HuggingFaceTokenizer.newInstance(
+                model.folder().resolve("tokenizer.json"))) {
+            for (JsonNode c : cases) {
+                JsonNode ids = c.get("encoded").get("input_ids");
+                long[] wide = JSON.convertValue(ids, long[].class);
+                String expectedPlain = hf.decode(wide, true);
+                String expectedSpecial = hf.decode(wide, false);
+                batch.add(ids);
+                without.add(expectedPlain);
+                Reply plain = post("/decode", Map.of("ids", ids));
+                assertEquals(200, plain.status(), plain.raw().body());
+                assertEquals(1, plain.body().size());
+                assertEquals(expectedPlain, plain.body().get(0).asText(), c.get("input").asText());
+                Reply special = post("/decode", Map.of("ids", ids, "skip_special_tokens", false));
+                assertEquals(expectedSpecial, special.body().get(0).asText(), c.get("input").asText());
+                if (expectedPlain.equals(c.get("decoded_without_special").asText())
+                        && expectedSpecial.equals(c.get("decoded_with_special").asText())) {
+                    sameAsPython++;
+                }
+            }
+        }
+        assertTrue(sameAsPython >= cases.size() - 3, sameAsPython + " of " + cases.size() + " as Python prints");
+        assertEquals("[CLS] hello world [SEP]", post("/decode", Map.of("ids", List.of(101, 7592, 2088, 102),
+                "skip_special_tokens", false)).body().get(0).asText());
+        Reply all = post("/decode", Map.of("ids", batch));
+        assertEquals(200, all.status(), all.raw().body());
+        assertEquals(without.size(), all.body().size());
+        for (int i = 0; i < without.size(); i++) {
+            assertEquals(without.get(i), all.body().get(i).asText(), "batch entry " + i);
+        }
+        // The seeds' own ids, from the tokenizer the embeddings use, decode to the lowercased seeds.
+        TokenBatch seeds = model.tokenize(SEEDS.subList(0, 1));
+        long[] ids = java.util.Arrays.copyOf(seeds.inputIds(), seeds.lengths()[0]);
+        assertEquals("the weather is lovely today.", post("/decode", Map.of("ids", ids)).body().get(0).asText());
+    }
+
+    @Test
+    void badDecodeRequestsAre422NamingTheField() throws Exception {
+        assertError(post("/decode", Map.of("skip_special_tokens", true)), 422, "validation", "'ids'");
+        assertError(post("/decode", Map.of("ids", "101 102")), 422, "validation", "'ids'");
+        assertError(post("/decode", Map.of("ids", List.of())), 422, "validation", "'ids'", "empty");
+        assertError(post("/decode", Map.of("ids", List.of(101, -1))), 422, "validation", "'ids[1]'");
+        assertError(post("/decode", Map.of("ids", List.of(101, 1.5))), 422, "validation", "'ids[1]'");
+        assertError(post("/decode", Map.of("ids", List.of(List.of(101), 7))), 422, "validation", "'ids[1]'");
+        assertError(post("/decode", Map.of("ids", List.of(List.of(101), List.of()))), 422, "validation",
+                "'ids[1]'", "empty");
+        assertError(post("/decode", Map.of("ids", List.of(101), "skip_special_tokens", "no")), 422, "validation",
+                "'skip_special_tokens'");
+        List<List<Integer>> many = new ArrayList<>();
+        for (int i = 0; i < 41; i++) {
+            many.add(List.of(101));
+        }
+        assertError(post(small, "/decode", JSON.writeValueAsString(Map.of("ids", many))), 413, "validation",
+                "'ids'", "max client batch 40");
+    }
+
+    @Test
+    void truncateFalseAcceptsTextsUpToTheLimitAsTei() throws Exception {
+        // "word" is one WordPiece token; [CLS] and [SEP] make n words n + 2 tokens against the limit of 256.
+        for (int total : new int[] {255, 256, 257}) {
+            String text = "word ".repeat(total - 2).strip();
+            assertEquals(total, model.getTokenizer().untruncatedLength(text), "hand count");
+            Reply r = post("/embed", Map.of("inputs", List.of("short", text), "truncate", false));
+            if (total <= 256) {
+                assertEquals(200, r.status(), total + " tokens: " + r.raw().body());
+                FloatMatrix expected = model.encode(List.of("short", text),
+                        EncodeOptions.builder().normalizeEmbeddings(true).build());
+                assertClose(expected.row(1), floats(r.body().get(1)), 1e-6);
+            } else {
+                assertError(r, 413, "validation", "'inputs[1]'", "257 tokens", "256", "truncate");
+            }
+            Reply left = post("/embed", Map.of("inputs", text, "truncation_direction", "Left"));
+            if (total <= 256) {
+                assertEquals(200, left.status(), total + " tokens, Left: " + left.raw().body());
+            } else {
+                assertError(left, 422, "validation", "'truncation_direction'");
+            }
+        }
+    }
+
+    @Test
+    void serverTestsRunTheVectorApiKernels() {
+        // The pom adds the module as `st4j serve` does; without it the engine would run its scalar kernels.
+        assertTrue(ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent());
+    }
+
+    // ------------------------------------------------------------------ OpenAI's error shape under /v1/
+
+    static void assertOpenAiError(Reply r, int status, String type, String param, String code, String... mentions) {
+        String body = r.raw().body();
+        assertEquals(status, r.status(), body.substring(0, Math.min(300, body.length())));
+        assertTrue(r.raw().headers().firstValue("Content-Type").orElse("").startsWith("application/json"));
+        JsonNode error = r.body().get("error");
+        assertTrue(error != null && error.isObject(), body);
+        List<String> fields = new ArrayList<>();
+        error.fieldNames().forEachRemaining(fields::add);
+        assertEquals(List.of("message", "type", "param", "code"), fields, body);
+        assertEquals(1, r.body().size(), body);
+        assertEquals(type, error.get("type").asText(), body);
+        assertEquals(param, error.get("param").isNull() ? null : error.get("param").asText(), body);
+        assertEquals(code, error.get("code").isNull() ? null : error.get("code").asText(), body);
+        for (String m : mentions) {
+            assertTrue(error.get("message").asText().contains(m), "'" + error.get("message") + "' should mention " + m);
+        }
+    }
+
+    @Test
+    void openAiRoutesAnswerBadRequestsInOpenAisShape() throws Exception {
+        assertOpenAiError(post(server, "/v1/embeddings", "not json"), 400, "invalid_request_error", null, null,
+                "not valid JSON");
+        assertOpenAiError(post("/v1/embeddings", Map.of("inputs", "a")), 400, "invalid_request_error", "input", null);
+        assertOpenAiError(post("/v1/embeddings", Map.of("input", List.of("a", 3))), 400, "invalid_request_error",
+                "input[1]", null);
+        assertOpenAiError(post("/v1/embeddings", Map.of("input", List.of())), 400, "invalid_request_error", "input",
+                null, "empty");
+        assertOpenAiError(post("/v1/embeddings", Map.of("input", "")), 400, "invalid_request_error", "input", null);
+        assertOpenAiError(post("/v1/embeddings", Map.of("input", "a", "encoding_format", "hex")), 400,
+                "invalid_request_error", "encoding_format", null);
+        assertOpenAiError(post("/v1/embeddings", Map.of("input", "a", "dimensions", 1000)), 400,
+                "invalid_request_error", "dimensions", null, "384");
+        assertOpenAiError(post("/v1/embeddings", Map.of("input", "word ".repeat(400), "truncate", false)), 400,
+                "invalid_request_error", "input[0]", null, "256");
+    }
+
+    @Test
+    void openAiUnknownModelIs404ModelNotFound() throws Exception {
+        assertOpenAiError(post("/v1/embeddings", Map.of("input", "a", "model", "gpt-4")), 404,
+                "invalid_request_error", "model", "model_not_found", "gpt-4", NAME);
+        // TEI's routes keep TEI's shape and status for the same mistake.
+        assertError(post("/embed", Map.of("inputs", "a", "model", "gpt-4")), 422, "validation", "'model'");
+    }
+
+    @Test
+    void openAiLimitsAreInOpenAisShape() throws Exception {
+        List<String> many = new ArrayList<>();
+        for (int i = 0; i < 41; i++) {
+            many.add("t" + i);
+        }
+        assertOpenAiError(post(small, "/v1/embeddings", JSON.writeValueAsString(Map.of("input", many))), 400,
+                "invalid_request_error", "input", null, "max client batch 40");
+        String huge = JSON.writeValueAsString(Map.of("input", "word ".repeat(2000)));
+        assertOpenAiError(post(small, "/v1/embeddings", huge), 400, "invalid_request_error", null, null,
+                "max body size 4096");
+    }
+
+    @Test
+    void unknownPathsAndMethodsUnderV1Are404And405InOpenAisShape() throws Exception {
+        assertOpenAiError(post("/v1/completions", Map.of("prompt", "a")), 404, "invalid_request_error", null, null,
+                "/v1/completions");
+        assertOpenAiError(post("/v1", Map.of()), 404, "invalid_request_error", null, null, "/v1");
+        assertOpenAiError(get("/v1/embeddings"), 405, "invalid_request_error", null, null, "POST");
+        // Outside /v1/ the same mistakes are TEI's shape.
+        assertError(post("/completions", Map.of("prompt", "a")), 404, "validation", "/completions");
+    }
+
     // ------------------------------------------------------------------ bad input
 
     static void assertError(Reply r, int status, String errorType, String... mentions) {
@@ -336,7 +510,6 @@ class EmbeddingServerTest {
     @Test
     void malformedJsonIs422() throws Exception {
         assertError(post(server, "/embed", "{\"inputs\": [\"a\""), 422, "validation", "not valid JSON");
-        assertError(post(server, "/v1/embeddings", "not json"), 422, "validation", "not valid JSON");
         assertError(post(server, "/embed", ""), 422, "validation", "empty");
         assertError(post(server, "/embed", "[\"a\"]"), 422, "validation", "JSON object");
     }
@@ -345,16 +518,14 @@ class EmbeddingServerTest {
     void wrongTypesAre422NamingTheField() throws Exception {
         assertError(post("/embed", Map.of("inputs", 42)), 422, "validation", "'inputs'");
         assertError(post("/embed", Map.of("inputs", List.of("a", 3))), 422, "validation", "'inputs[1]'");
-        assertError(post("/v1/embeddings", Map.of("input", List.of(List.of(1, 2)))), 422, "validation", "'input[0]'");
+        assertOpenAiError(post("/v1/embeddings", Map.of("input", List.of(List.of(1, 2)))), 400, "invalid_request_error",
+                "input[0]", null, "token-id inputs");
         assertError(post("/embed", Map.of("inputs", "a", "normalize", "yes")), 422, "validation", "'normalize'");
         assertError(post("/embed", Map.of("inputs", "a", "dimensions", "x")), 422, "validation", "'dimensions'");
         assertError(post("/embed", Map.of("inputs", "a", "dimensions", 0)), 422, "validation", "'dimensions'");
         assertError(post("/embed", Map.of("inputs", "a", "truncation_direction", "Up")), 422, "validation",
                 "'truncation_direction'");
         assertError(post("/embed", Map.of("inputs", "a", "precision", "int4")), 422, "validation", "'precision'");
-        assertError(post("/v1/embeddings", Map.of("input", "a", "encoding_format", "hex")), 422, "validation",
-                "'encoding_format'");
-        assertError(post("/v1/embeddings", Map.of("inputs", "a")), 422, "validation", "'input'");
         assertError(post(server, "/embed", "{\"inputs\": \"\\ud800 lone surrogate\"}"), 422, "validation",
                 "surrogate");
         assertError(post("/embed", Map.of("inputs", "a", "dimensions", 1e30)), 422, "validation", "'dimensions'");
@@ -366,7 +537,6 @@ class EmbeddingServerTest {
     @Test
     void emptyInputsAndEmptyStrings() throws Exception {
         assertError(post("/embed", Map.of("inputs", List.of())), 400, "empty", "'inputs'");
-        assertError(post("/v1/embeddings", Map.of("input", List.of())), 400, "empty", "'input'");
         assertError(post("/embed", Map.of("inputs", "")), 422, "validation", "'inputs'", "empty string");
         assertError(post("/embed", Map.of("inputs", List.of("a", ""))), 422, "validation", "'inputs[1]'");
     }
@@ -381,8 +551,6 @@ class EmbeddingServerTest {
         }
         assertError(post(small, "/embed", JSON.writeValueAsString(Map.of("inputs", many))), 413, "validation",
                 "'inputs'", "41", "max client batch 40");
-        assertError(post(small, "/v1/embeddings", JSON.writeValueAsString(Map.of("input", many))), 413,
-                "validation", "'input'", "max client batch 40");
         // 30 texts of ~17 tokens: over the 300 queued tokens the small server allows at once.
         List<String> longer = new ArrayList<>();
         for (int i = 0; i < 30; i++) {
@@ -400,13 +568,11 @@ class EmbeddingServerTest {
 
     @Test
     void unknownModelPromptAndTooManyDimensions() throws Exception {
-        assertError(post("/v1/embeddings", Map.of("input", "a", "model", "gpt-4")), 422, "validation",
+        assertError(post("/embed", Map.of("inputs", "a", "model", "gpt-4")), 422, "validation",
                 "'model'", "gpt-4", NAME);
         assertError(post("/embed", Map.of("inputs", "a", "prompt_name", "classification")), 422,
                 "validation", "'prompt_name'", "classification");
         assertError(post("/embed", Map.of("inputs", "a", "dimensions", 385)), 422, "validation",
-                "'dimensions'", "384");
-        assertError(post("/v1/embeddings", Map.of("input", "a", "dimensions", 1000)), 422, "validation",
                 "'dimensions'", "384");
     }
 
@@ -431,9 +597,9 @@ class EmbeddingServerTest {
                     Thread.currentThread().interrupt();
                 }
                 return null;
-            }, 1));
+            }, 1, Long.MAX_VALUE));
             assertTrue(running.await(60, TimeUnit.SECONDS));
-            Future<Object> queued = pool.submit(() -> batcher.run(m -> "done", 290));
+            Future<Object> queued = pool.submit(() -> batcher.run(m -> "done", 290, Long.MAX_VALUE));
             for (int i = 0; i < 6000 && batcher.queuedTokens() != 290; i++) {
                 Thread.sleep(10);
             }
@@ -441,6 +607,9 @@ class EmbeddingServerTest {
             Reply r = post(small, "/embed", JSON.writeValueAsString(Map.of("inputs", SEEDS)));
             assertError(r, 429, "overloaded", "max queued tokens 300");
             assertEquals("1", r.raw().headers().firstValue("Retry-After").orElse(null));
+            Reply openAi = post(small, "/v1/embeddings", JSON.writeValueAsString(Map.of("input", SEEDS)));
+            assertOpenAiError(openAi, 429, "requests", null, "rate_limit_exceeded", "max queued tokens 300");
+            assertEquals("1", openAi.raw().headers().firstValue("Retry-After").orElse(null));
             release.countDown();
             assertEquals("done", queued.get(60, TimeUnit.SECONDS));
         }
@@ -462,12 +631,12 @@ class EmbeddingServerTest {
         DynamicBatcher batcher = s.batcher(NAME);
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             Future<FloatMatrix> queued = pool.submit(() -> batcher.encode(SEEDS, new int[] {9, 9, 9},
-                    EncodeOptions.defaults()));
+                    EncodeOptions.defaults(), Long.MAX_VALUE));
             s.close();
             assertClose(model.encode(SEEDS).row(2), queued.get(60, TimeUnit.SECONDS).row(2), 1e-6);
         }
         ApiException refused = org.junit.jupiter.api.Assertions.assertThrows(ApiException.class,
-                () -> batcher.encode(SEEDS, new int[] {9, 9, 9}, EncodeOptions.defaults()));
+                () -> batcher.encode(SEEDS, new int[] {9, 9, 9}, EncodeOptions.defaults(), Long.MAX_VALUE));
         assertEquals(503, refused.status);
         assertFalse(refused.getMessage().isEmpty());
     }

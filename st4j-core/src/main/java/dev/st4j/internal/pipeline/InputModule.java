@@ -29,6 +29,16 @@ public interface InputModule extends Module {
         return tokenizer().pad(rows);
     }
 
+    /** Token count of one text before truncation, special tokens included. */
+    default int untruncatedLength(String text) {
+        return tokenizer().untruncatedLength(text);
+    }
+
+    /** Turns token ids back into text with the tokenizer's decoder. */
+    default String decode(int[] ids, boolean skipSpecialTokens) {
+        return tokenizer().decode(ids, skipSpecialTokens);
+    }
+
     /** Tokens a prompt occupies at the start of a text, as sentence-transformers counts them. */
     default int promptLength(String prompt) {
         return tokenizer().promptLength(prompt);

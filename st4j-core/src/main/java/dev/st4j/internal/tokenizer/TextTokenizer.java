@@ -57,6 +57,9 @@ public final class TextTokenizer implements AutoCloseable {
     private volatile int maxLength;
     /** Unpaired surrogates: refused (default) or replaced by U+FFFD, for both implementations. */
     private volatile SurrogatePolicy surrogates = SurrogatePolicy.REJECT;
+    /** Built on first use by {@link #untruncatedLength}: the same tokenizer without truncation. */
+    private Tokenizer untruncatedJava;
+    private HuggingFaceTokenizer untruncatedDjl;
 
     private TextTokenizer(String tokenizerJson, Path source, long padId, int maxLength, boolean addSpecialTokens,
             boolean padLeft, boolean truncateLeft, String impl) {
@@ -176,6 +179,7 @@ public final class TextTokenizer implements AutoCloseable {
         surrogates = replace ? SurrogatePolicy.REPLACE : SurrogatePolicy.REJECT;
         if (javaTokenizer != null) {
             javaTokenizer = javaTokenizer.withSurrogatePolicy(surrogates);
+            untruncatedJava = null; // rebuilt with the new policy on next use
         }
         return this;
     }
@@ -208,6 +212,51 @@ public final class TextTokenizer implements AutoCloseable {
             tokenizer = build(maxLength);
         }
         this.maxLength = maxLength;
+    }
+
+    /**
+     * Token count of one text before truncation, special tokens included: how far past {@link #maxLength()} it
+     * reaches (a text cut to exactly the limit and one that fits it exactly look the same after {@link #encode}).
+     */
+    public int untruncatedLength(String text) {
+        if (maxLength == UNLIMITED) {
+            return encode(text).length();
+        }
+        if (javaTokenizer != null) {
+            Tokenizer full;
+            synchronized (this) {
+                if (untruncatedJava == null) {
+                    untruncatedJava = buildJava(UNLIMITED).withSurrogatePolicy(surrogates);
+                }
+                full = untruncatedJava;
+            }
+            return encoded(full, text, null, 0).length();
+        }
+        HuggingFaceTokenizer full;
+        synchronized (this) {
+            if (untruncatedDjl == null) {
+                untruncatedDjl = build(UNLIMITED);
+                retired.add(untruncatedDjl);
+            }
+            full = untruncatedDjl;
+        }
+        return full.encode(checkSurrogates(text, 0), addSpecialTokens, false).getIds().length;
+    }
+
+    /**
+     * Turns ids back into text with tokenizer.json's decoder, as Hugging Face tokenizers' {@code decode} does (ids the
+     * vocabulary lacks are dropped; {@code skipSpecialTokens} drops the special added tokens such as {@code [CLS]}).
+     */
+    public String decode(int[] ids, boolean skipSpecialTokens) {
+        Tokenizer j = javaTokenizer;
+        if (j != null) {
+            return j.decode(ids, skipSpecialTokens);
+        }
+        long[] wide = new long[ids.length];
+        for (int i = 0; i < ids.length; i++) {
+            wide[i] = ids[i];
+        }
+        return tokenizer.decode(wide, skipSpecialTokens);
     }
 
     /** Tokenizes each text (truncated, not padded). */
