@@ -30,6 +30,7 @@ public final class ModuleRegistry {
         register(WordEmbeddings.TYPE);
         register(WordWeights.TYPE);
         register(LayerNorm.TYPE);
+        register(WeightedLayerPooling.TYPE);
     }
 
     /** Python modules st4j refuses, with why. */
@@ -37,7 +38,6 @@ public final class ModuleRegistry {
             "CNN", "a convolution over word embeddings",
             "LSTM", "a recurrent network over word embeddings",
             "BoW", "a bag-of-words vectorizer",
-            "WeightedLayerPooling", "needs every layer's hidden states, which st4j's backends do not return",
             "CLIPModel", "an image-text model");
 
     private ModuleRegistry() {}

@@ -33,6 +33,23 @@ public final class Pipeline implements AutoCloseable {
                     + "; st4j needs an input module first (Transformer, StaticEmbedding, WordEmbeddings, or a "
                     + "Router of them)");
         }
+        checkAllLayers(modules);
+    }
+
+    /**
+     * A module that mixes layers (WeightedLayerPooling) after a Transformer whose config asks for them
+     * ({@code output_hidden_states}) needs a backend that returns them: fail at load, naming the fix, not per batch.
+     */
+    private static void checkAllLayers(List<Module> modules) {
+        if (!(modules.get(0) instanceof Transformer t)) {
+            return;
+        }
+        for (Module m : modules) {
+            if (m instanceof WeightedLayerPooling w && t.outputsHiddenStates()) {
+                t.requireAllLayers(w.typeName());
+                t.hiddenLayers().ifPresent(w::checkLayerCount);
+            }
+        }
     }
 
     /** A pipeline of modules built in code (Python's {@code SentenceTransformer(modules=[...])}). */
@@ -233,7 +250,7 @@ public final class Pipeline implements AutoCloseable {
 
         /** Runs every module on a batch. */
         public Features forward(TokenBatch batch, int promptLength) {
-            Features f = new Features(batch, promptLength);
+            Features f = features(batch, promptLength);
             for (Module m : modules) {
                 m.forward(f);
             }
@@ -245,8 +262,17 @@ public final class Pipeline implements AutoCloseable {
          * (pooling and the modules after it), on another thread if the caller wants.
          */
         public Features forwardInput(TokenBatch batch, int promptLength) {
-            Features f = new Features(batch, promptLength);
+            Features f = features(batch, promptLength);
             input.forward(f);
+            return f;
+        }
+
+        /** The features of one batch, asking the input module for every layer when a module mixes them. */
+        private Features features(TokenBatch batch, int promptLength) {
+            Features f = new Features(batch, promptLength);
+            if (modules.stream().anyMatch(Module::needsAllLayers)) {
+                f.requestAllLayers();
+            }
             return f;
         }
 
