@@ -159,22 +159,11 @@ class WeightedLayerPoolingTest {
         for (int b : SINGLE_ROWS) {
             List<String> words = new ArrayList<>();
             for (int t = 1; t < v.batch().lengths()[b] - 1; t++) {
-                words.add(word(v.batch().inputIds()[b * seq + t]));
+                words.add(ReferenceModels.bertWord(v.batch().inputIds()[b * seq + t]));
             }
             out.add(String.join(" ", words));
         }
         return out;
-    }
-
-    private static String word(long id) {
-        return switch ((int) id) {
-            case 0 -> "[PAD]";
-            case 100 -> "[UNK]";
-            case 101 -> "[CLS]";
-            case 102 -> "[SEP]";
-            case 103 -> "[MASK]";
-            default -> "w" + id;
-        };
     }
 
     /** Transformer + WeightedLayerPooling + mean Pooling around the reference BERT, with a word-level tokenizer. */
@@ -183,7 +172,7 @@ class WeightedLayerPoolingTest {
         Path dir = tmp.resolve("model-" + outputHiddenStates + "-" + layerStart + "-" + weights.length);
         ReferenceModels.copy(bert, dir, c -> outputHiddenStates
                 ? c.replaceFirst("\\{", "{\n  \"output_hidden_states\": true,") : c, n -> n, Map.of());
-        writeTokenizer(dir, bert.config().get("vocab_size").asInt());
+        ReferenceModels.writeBertWordTokenizer(dir, bert.config().get("vocab_size").asInt(), "right");
         writeModules(dir, bert.config().get("hidden_size").asInt(), bert.config().get("num_hidden_layers").asInt(),
                 layerStart, weights);
         return dir;
@@ -208,50 +197,6 @@ class WeightedLayerPoolingTest {
         Path pooling = Files.createDirectories(dir.resolve("2_Pooling"));
         JSON.writeValue(pooling.resolve("config.json").toFile(), JSON.createObjectNode()
                 .put("word_embedding_dimension", hidden).put("pooling_mode_mean_tokens", true));
-    }
-
-    /** A word-level tokenizer: {@code w<id>} is id, with BERT's {@code [CLS] $A [SEP]} template. */
-    private static void writeTokenizer(Path dir, int vocab) throws IOException {
-        ObjectNode tok = JSON.createObjectNode();
-        tok.put("version", "1.0");
-        tok.putNull("truncation");
-        tok.putNull("padding");
-        ArrayNode added = tok.putArray("added_tokens");
-        for (long id : new long[] {0, 100, 101, 102, 103}) {
-            added.addObject().put("id", id).put("content", word(id)).put("single_word", false).put("lstrip", false)
-                    .put("rstrip", false).put("normalized", false).put("special", true);
-        }
-        tok.putNull("normalizer");
-        tok.putObject("pre_tokenizer").put("type", "WhitespaceSplit");
-        ObjectNode post = tok.putObject("post_processor");
-        post.put("type", "TemplateProcessing");
-        ArrayNode single = post.putArray("single");
-        single.addObject().putObject("SpecialToken").put("id", "[CLS]").put("type_id", 0);
-        single.addObject().putObject("Sequence").put("id", "A").put("type_id", 0);
-        single.addObject().putObject("SpecialToken").put("id", "[SEP]").put("type_id", 0);
-        ArrayNode pair = post.putArray("pair");
-        pair.addObject().putObject("SpecialToken").put("id", "[CLS]").put("type_id", 0);
-        pair.addObject().putObject("Sequence").put("id", "A").put("type_id", 0);
-        pair.addObject().putObject("SpecialToken").put("id", "[SEP]").put("type_id", 0);
-        pair.addObject().putObject("Sequence").put("id", "B").put("type_id", 1);
-        pair.addObject().putObject("SpecialToken").put("id", "[SEP]").put("type_id", 1);
-        ObjectNode specials = post.putObject("special_tokens");
-        for (String s : List.of("[CLS]", "[SEP]")) {
-            ObjectNode t = specials.putObject(s);
-            t.put("id", s);
-            t.putArray("ids").add(s.equals("[CLS]") ? 101 : 102);
-            t.putArray("tokens").add(s);
-        }
-        tok.putNull("decoder");
-        ObjectNode model = tok.putObject("model");
-        model.put("type", "WordLevel");
-        ObjectNode words = model.putObject("vocab");
-        for (long id = 0; id < vocab; id++) {
-            words.put(word(id), id);
-        }
-        model.put("unk_token", "[UNK]");
-        JSON.writeValue(dir.resolve("tokenizer.json").toFile(), tok);
-        Files.writeString(dir.resolve("tokenizer_config.json"), "{\"pad_token\": \"[PAD]\", \"model_max_length\": 512}");
     }
 
     /**
