@@ -58,7 +58,7 @@ class IncludePromptTest {
             }
             mean[d] = (float) (s / (n - promptLength));
         }
-        float[] cls = toFloat(hidden[promptLength]);
+        float[] cls = ReferenceModels.toFloat(hidden[promptLength]);
         for (String side : List.of("right", "left")) {
             for (String mode : List.of("mean", "cls")) {
                 Path folder = model(bert, side, mode);
@@ -67,8 +67,9 @@ class IncludePromptTest {
                     EncodeOptions options = EncodeOptions.builder().prompt(prompt).build();
                     // With the prompt included, the whole recorded row is pooled.
                     float[] all = m.encode(List.of(text, String.join(" ", longer)), options).row(0);
-                    assertArrayEquals(mode.equals("mean") ? toFloat(v.mean()[ROW]) : toFloat(v.cls()[ROW]), all,
-                            1e-5f, side + " " + mode + " with the prompt");
+                    double[] whole = mode.equals("mean") ? v.mean()[ROW] : v.cls()[ROW];
+                    assertArrayEquals(ReferenceModels.toFloat(whole), all, 1e-5f,
+                            side + " " + mode + " with the prompt");
                     m.setPoolingIncludePrompt(false);
                     FloatMatrix e = m.encode(List.of(text, String.join(" ", longer)), options);
                     assertArrayEquals(mode.equals("mean") ? mean : cls, e.row(0), 1e-5f,
@@ -101,13 +102,5 @@ class IncludePromptTest {
         JSON.writeValue(pooling.resolve("config.json").toFile(), JSON.createObjectNode()
                 .put("embedding_dimension", bert.config().get("hidden_size").asInt()).put("pooling_mode", mode));
         return dir;
-    }
-
-    private static float[] toFloat(double[] v) {
-        float[] out = new float[v.length];
-        for (int i = 0; i < v.length; i++) {
-            out[i] = (float) v[i];
-        }
-        return out;
     }
 }

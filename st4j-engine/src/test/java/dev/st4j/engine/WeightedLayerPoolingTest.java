@@ -51,7 +51,7 @@ class WeightedLayerPoolingTest {
     void theWeightedMeanOfTheEmbeddingOutputAndTheLastLayerMatchesTheReference() throws IOException {
         ReferenceModels.Folder bert = bert();
         ReferenceModels.Variant v = bert.variants().get(0);
-        // layer_start 0 over the 4 hidden states, weights chosen so that a reversed or shifted stack gives other numbers
+        // layer_start 0 over the 4 hidden states; a reversed or shifted stack would give other numbers
         float[] weights = {3f, 0f, 0f, 1f};
         Path folder = model(bert, v, true, 0, weights);
         double[][] embeddingOutput = embeddingOutputMeans(bert, v);
@@ -78,7 +78,7 @@ class WeightedLayerPoolingTest {
         try (SentenceTransformer m = SentenceTransformer.load(folder, LoadOptions.builder().backend("java").build())) {
             FloatMatrix e = m.encode(texts(v));
             for (int i = 0; i < SINGLE_ROWS.length; i++) {
-                assertArrayEquals(toFloat(v.mean()[SINGLE_ROWS[i]]), e.row(i), 1e-5f);
+                assertArrayEquals(ReferenceModels.toFloat(v.mean()[SINGLE_ROWS[i]]), e.row(i), 1e-5f);
             }
             m.save(saved);
         }
@@ -92,7 +92,7 @@ class WeightedLayerPoolingTest {
                 JSON.readTree(saved.resolve("modules.json").toFile()).get(1).get("type").asText());
         try (SentenceTransformer m = SentenceTransformer.load(saved, LoadOptions.builder().backend("java").build())) {
             FloatMatrix e = m.encode(texts(v));
-            assertArrayEquals(toFloat(v.mean()[SINGLE_ROWS[1]]), e.row(1), 1e-5f);
+            assertArrayEquals(ReferenceModels.toFloat(v.mean()[SINGLE_ROWS[1]]), e.row(1), 1e-5f);
         }
     }
 
@@ -103,7 +103,7 @@ class WeightedLayerPoolingTest {
         Path folder = model(bert, v, false, 0, new float[] {3f, 0f, 0f, 1f});
         try (SentenceTransformer m = SentenceTransformer.load(folder, LoadOptions.builder().backend("java").build())) {
             FloatMatrix e = m.encode(texts(v));
-            assertArrayEquals(toFloat(v.mean()[SINGLE_ROWS[0]]), e.row(0), 1e-5f);
+            assertArrayEquals(ReferenceModels.toFloat(v.mean()[SINGLE_ROWS[0]]), e.row(0), 1e-5f);
         }
     }
 
@@ -234,14 +234,6 @@ class WeightedLayerPoolingTest {
                     out[i][d] += ((x[d] - mean) * inv * gamma[d] + beta[d]) / n;
                 }
             }
-        }
-        return out;
-    }
-
-    private static float[] toFloat(double[] v) {
-        float[] out = new float[v.length];
-        for (int i = 0; i < v.length; i++) {
-            out[i] = (float) v[i];
         }
         return out;
     }
