@@ -53,8 +53,9 @@ public final class JavaEngineProvider implements BackendProvider {
             for (Map.Entry<String, String> only : new TreeMap<>(ONLY.getOrDefault(type, Map.of())).entrySet()) {
                 JsonNode v = config.get(only.getKey());
                 if (v != null && !v.isNull() && !v.asText().equals(only.getValue())) {
-                    return Support.no("the Java engine does not run " + type + " with " + only.getKey() + " '"
-                            + v.asText() + "' (it computes only '" + only.getValue() + "')");
+                    return Support.no(only.getKey() + " '" + v.asText() + "' is not supported by the Java engine's "
+                            + type + " (it computes only '" + only.getValue() + "'); run this model with the ONNX "
+                            + "backend");
                 }
             }
             return Support.YES;
