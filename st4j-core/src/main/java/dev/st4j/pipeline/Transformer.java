@@ -232,6 +232,15 @@ public final class Transformer implements InputModule {
                 }
             }
         }
+        if (outputHiddenStates) {
+            // Set by the module config's kwargs perhaps: Python's save_pretrained writes it into config.json.
+            var config = (com.fasterxml.jackson.databind.node.ObjectNode) ModelFolder.readJsonObject(
+                    dir.resolve("config.json"));
+            if (!config.path("output_hidden_states").asBoolean(false)) {
+                config.put("output_hidden_states", true);
+                ModelFolder.writeJson(dir.resolve("config.json"), config, 2);
+            }
+        }
         var sbert = ModelFolder.mapper().createObjectNode();
         int max = maxSeqLength();
         if (max != TextTokenizer.UNLIMITED) {

@@ -73,7 +73,10 @@ class WeightedLayerPoolingTest {
     void layerStartSelectsTheLastLayerAloneAndSaveThenLoadKeepsItInPythonsLayout() throws IOException {
         ReferenceModels.Folder bert = bert();
         ReferenceModels.Variant v = bert.variants().get(0);
-        Path folder = model(bert, v, true, 3, new float[] {2.5f});
+        Path folder = model(bert, v, false, 3, new float[] {2.5f});
+        // Here the kwargs of sentence_bert_config.json ask for the layers, as Transformer(model_args=...) saves them.
+        Files.writeString(folder.resolve("sentence_bert_config.json"),
+                "{\"max_seq_length\": 128, \"model_args\": {\"output_hidden_states\": true}}");
         Path saved = tmp.resolve("saved");
         try (SentenceTransformer m = SentenceTransformer.load(folder, LoadOptions.builder().backend("java").build())) {
             FloatMatrix e = m.encode(texts(v));
@@ -82,6 +85,7 @@ class WeightedLayerPoolingTest {
             }
             m.save(saved);
         }
+        assertTrue(JSON.readTree(saved.resolve("config.json").toFile()).get("output_hidden_states").asBoolean());
         JsonNode config = JSON.readTree(saved.resolve("1_WeightedLayerPooling/config.json").toFile());
         assertEquals(32, config.get("word_embedding_dimension").asInt());
         assertEquals(3, config.get("layer_start").asInt());
