@@ -18,6 +18,12 @@ public record Fix(Kind kind, String value) {
         ONNX_FILE,
         /** Put this artifact on the class path. */
         DEPENDENCY,
+        /** Another model id or folder ({@code value}: the id that was not found). */
+        MODEL_ID,
+        /** Another revision ({@code value}: the one that was not found). */
+        REVISION,
+        /** A hub token that can read the repository ({@code value}: the repository). */
+        TOKEN,
         /** Something to do to the model itself (export it, convert it); the same words for every caller. */
         ACTION
     }
@@ -40,6 +46,18 @@ public record Fix(Kind kind, String value) {
         return new Fix(Kind.DEPENDENCY, coordinates);
     }
 
+    public static Fix modelId(String notFound) {
+        return new Fix(Kind.MODEL_ID, notFound);
+    }
+
+    public static Fix revision(String notFound) {
+        return new Fix(Kind.REVISION, notFound);
+    }
+
+    public static Fix token(String repoId) {
+        return new Fix(Kind.TOKEN, repoId);
+    }
+
     public static Fix action(String advice) {
         return new Fix(Kind.ACTION, advice);
     }
@@ -50,6 +68,11 @@ public record Fix(Kind kind, String value) {
             case BACKEND -> "load it with LoadOptions.builder().backend(\"" + value + "\")";
             case ONNX_FILE -> "choose the file with LoadOptions.builder().onnxFileName(\"" + value + "\")";
             case DEPENDENCY -> "add " + value + " to the class path";
+            case MODEL_ID -> "check the id passed to SentenceTransformer.load (a hub id such as "
+                    + "sentence-transformers/all-MiniLM-L6-v2, or a local folder)";
+            case REVISION -> "pass an existing branch, tag or commit id with LoadOptions.builder().revision(...)";
+            case TOKEN -> "if it is private, pass a token that can read it with LoadOptions.builder().token(...) "
+                    + "(or set HF_TOKEN, or run `hf auth login`)";
             case ACTION -> value;
         };
     }

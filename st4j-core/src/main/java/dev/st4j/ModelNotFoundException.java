@@ -6,6 +6,11 @@ public class ModelNotFoundException extends St4jException {
         super(message);
     }
 
+    /** A model that was not found, with what would find it ({@link Fix}es each caller words its own way). */
+    public ModelNotFoundException(String problem, java.util.List<Fix> fixes) {
+        super(problem, fixes, null);
+    }
+
     public ModelNotFoundException(String message, Throwable cause) {
         super(message, cause);
     }

@@ -24,8 +24,12 @@ import java.util.TreeMap;
  */
 final class ModelWriter {
     /**
-     * The sentence-transformers version stamped into {@code __version__}. Python warns when a model was saved by
-     * a newer version than the one loading it; 2.0.0 introduced this file, so no release that reads it warns.
+     * The sentence-transformers version stamped into {@code __version__}. On load, every release from 2.0.0 (the
+     * first to read this file) warns when the stamp is greater than its own version: 2.x-3.x compare the strings,
+     * 4.0 and later {@code packaging.version.parse} them; releases before 2.0.0 never read the file. 2.0.0 is the
+     * one stamp no release warns about under either comparison. It is honest as far as it goes: it names the file
+     * layout st4j writes (2.0's, with keys later releases added and older ones ignore, as Python's own files do),
+     * claims no transformers or torch version, and the {@code st4j} key beside it says who wrote the file.
      */
     static final String STAMPED_VERSION = "2.0.0";
     static final String ST4J_VERSION = "0.1.0";

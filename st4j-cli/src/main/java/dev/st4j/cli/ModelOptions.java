@@ -72,6 +72,10 @@ final class ModelOptions {
         return switch (fix.kind()) {
             case BACKEND -> "run with --backend " + fix.value();
             case ONNX_FILE -> "run with --onnx-file " + fix.value();
+            case MODEL_ID -> "check the model id given to --model (or to st4j download): a hub id such as "
+                    + "sentence-transformers/all-MiniLM-L6-v2, or a local folder";
+            case REVISION -> "pass an existing branch, tag or commit id with --revision";
+            case TOKEN -> "if it is private, pass a token that can read it with --token TOKEN (or set HF_TOKEN)";
             case DEPENDENCY, ACTION -> fix.forLibrary();
         };
     }

@@ -1,5 +1,6 @@
 package dev.st4j.hub;
 
+import dev.st4j.internal.modelfolder.StalePartials;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -129,6 +130,7 @@ final class HubCache {
     void link(String commit, String path, Path blob) throws IOException {
         Path pointer = snapshotFile(commit, path);
         Files.createDirectories(pointer.getParent());
+        StalePartials.clean(pointer.getParent());
         Path tmp = pointer.resolveSibling(pointer.getFileName() + ".tmp-" + UUID.randomUUID());
         try {
             try {
@@ -145,6 +147,7 @@ final class HubCache {
 
     static void writeAtomically(Path file, byte[] content) throws IOException {
         Files.createDirectories(file.getParent());
+        StalePartials.clean(file.getParent());
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp-" + UUID.randomUUID());
         try {
             Files.write(tmp, content);

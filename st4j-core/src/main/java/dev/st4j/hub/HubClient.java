@@ -1,6 +1,7 @@
 package dev.st4j.hub;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.st4j.Fix;
 import dev.st4j.ModelNotFoundException;
 import dev.st4j.internal.modelfolder.ModelFolder;
 import java.io.IOException;
@@ -17,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
@@ -390,13 +392,13 @@ final class HubClient implements AutoCloseable {
         String tokenAdvice = "pass a token (LoadOptions.token, the HF_TOKEN variable, or `hf auth login`)";
         switch (code) {
             case "RepoNotFound" -> {
-                return new ModelNotFoundException("repository '" + repoId + "' was not found on " + endpoint
-                        + ": check the id" + (settings.token() == null ? ", or, if it is private, " + tokenAdvice
-                                : " and that your token can read it"));
+                return new ModelNotFoundException("repository '" + repoId + "' was not found on " + endpoint,
+                        settings.token() == null ? List.of(Fix.modelId(repoId), Fix.token(repoId))
+                                : List.of(Fix.modelId(repoId), Fix.action("check that your token can read it")));
             }
             case "RevisionNotFound" -> {
                 return new ModelNotFoundException("revision '" + revision + "' was not found in repository '"
-                        + repoId + "' on " + endpoint + ": check the branch, tag or commit id");
+                        + repoId + "' on " + endpoint, List.of(Fix.revision(revision)));
             }
             case "GatedRepo" -> {
                 return new HubAccessDeniedException("repository '" + repoId + "' on " + endpoint + " is gated: "
@@ -420,7 +422,8 @@ final class HubClient implements AutoCloseable {
         if (status == 404) {
             return new ModelNotFoundException("repository '" + repoId + "'" + (revision == null ? ""
                     : " at revision '" + revision + "'") + " was not found on " + endpoint + " (HTTP 404 for "
-                    + what + "): check the id and revision");
+                    + what + ")", revision == null ? List.of(Fix.modelId(repoId))
+                            : List.of(Fix.modelId(repoId), Fix.revision(revision)));
         }
         return new HubException("the hub at " + endpoint + " answered HTTP " + status + " for " + what + " of "
                 + repoId + (code.isEmpty() ? "" : " (" + code + ")"));

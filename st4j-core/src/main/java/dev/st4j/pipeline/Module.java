@@ -21,6 +21,11 @@ public interface Module extends AutoCloseable {
         return -1;
     }
 
+    /** Whether this module reads every layer's hidden states ({@link Features#allLayerEmbeddings()}). */
+    default boolean needsAllLayers() {
+        return false;
+    }
+
     /** A one-line description for {@code st4j info}. */
     default String describe() {
         return typeName();

@@ -2,6 +2,7 @@ package dev.st4j.pipeline;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.st4j.ModelFormatException;
+import dev.st4j.UnsupportedModelException;
 import dev.st4j.backend.BackendOptions;
 import dev.st4j.backend.TransformerBackend;
 import dev.st4j.internal.backends.Backends;
@@ -16,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.stream.Stream;
 
@@ -49,10 +51,15 @@ public final class Transformer implements InputModule {
     private final TransformerBackend backend;
     private final int hiddenSize;
     private final boolean doLowerCase;
+    /** {@code output_hidden_states} of the network's config: Python then hands every layer to later modules. */
+    private final boolean outputHiddenStates;
+    private final OptionalInt hiddenLayers;
 
     private Transformer(Path folder, TextTokenizer tokenizer, TransformerBackend backend, int hiddenSize,
-            boolean doLowerCase) {
+            boolean doLowerCase, boolean outputHiddenStates, OptionalInt hiddenLayers) {
         this.folder = folder;
+        this.outputHiddenStates = outputHiddenStates;
+        this.hiddenLayers = hiddenLayers;
         this.tokenizer = tokenizer;
         this.backend = backend;
         this.hiddenSize = hiddenSize;
@@ -87,7 +94,45 @@ public final class Transformer implements InputModule {
             throw new ModelFormatException(configFile, "\"hidden_size\" is " + hidden + " but the weights produce "
                     + actual + "-wide token embeddings; config.json and the weights do not belong together");
         }
-        return new Transformer(folder, tokenizer, backend, hidden, lower);
+        JsonNode layers = hfConfig.has("num_hidden_layers") ? hfConfig.get("num_hidden_layers")
+                : hfConfig.path("n_layers");
+        return new Transformer(folder, tokenizer, backend, hidden, lower, outputHiddenStates(hfConfig, stConfig),
+                layers.canConvertToInt() && layers.asInt() > 0 ? OptionalInt.of(layers.asInt()) : OptionalInt.empty());
+    }
+
+    /**
+     * {@code output_hidden_states} as {@code AutoModel.from_pretrained} sees it: the module config's model/config
+     * kwargs (either name) over {@code config.json}.
+     */
+    private static boolean outputHiddenStates(JsonNode hfConfig, JsonNode stConfig) {
+        boolean value = hfConfig.path("output_hidden_states").asBoolean(false);
+        if (stConfig != null) {
+            for (String key : List.of("config_args", "config_kwargs", "model_args", "model_kwargs")) {
+                JsonNode v = stConfig.path(key).path("output_hidden_states");
+                if (v.isBoolean()) {
+                    value = v.asBoolean();
+                }
+            }
+        }
+        return value;
+    }
+
+    /** Whether the network's config asks for every layer's hidden states ({@code output_hidden_states}). */
+    public boolean outputsHiddenStates() {
+        return outputHiddenStates;
+    }
+
+    /** {@code num_hidden_layers} of the network's config, when it says. */
+    public OptionalInt hiddenLayers() {
+        return hiddenLayers;
+    }
+
+    /** Fails, naming the fix, when the backend cannot return every layer's hidden states for {@code module}. */
+    public void requireAllLayers(String module) {
+        backend.allLayersRefusal().ifPresent(why -> {
+            throw new UnsupportedModelException(folder + ": the model's " + module + " mixes every layer's hidden "
+                    + "states (config.json sets output_hidden_states), but " + why);
+        });
     }
 
     private static Optional<JsonNode> moduleConfig(Path folder) {
@@ -153,7 +198,8 @@ public final class Transformer implements InputModule {
 
     @Override
     public void forward(Features f) {
-        float[] hidden = backend.forward(f.batch());
+        float[][] layers = f.allLayersRequested() && outputHiddenStates ? backend.forwardAllLayers(f.batch()) : null;
+        float[] hidden = layers != null ? layers[layers.length - 1] : backend.forward(f.batch());
         int dim = backend.hiddenSize();
         long expected = (long) f.batch().batchSize() * f.batch().seqLength() * dim;
         if (hidden.length != expected) {
@@ -161,6 +207,9 @@ public final class Transformer implements InputModule {
                     + " values, expected batch*seq*hidden = " + expected);
         }
         f.setTokenEmbeddings(hidden, dim);
+        if (layers != null) {
+            f.setAllLayerEmbeddings(layers);
+        }
         if (tokenizer.padsLeft()) {
             f.padLeft();
         }
@@ -187,6 +236,15 @@ public final class Transformer implements InputModule {
                 for (Path f : files.filter(Files::isRegularFile).toList()) {
                     ModelFolder.copyAtomically(f, dir.resolve("onnx").resolve(f.getFileName().toString()));
                 }
+            }
+        }
+        if (outputHiddenStates) {
+            // Set by the module config's kwargs perhaps: Python's save_pretrained writes it into config.json.
+            var config = (com.fasterxml.jackson.databind.node.ObjectNode) ModelFolder.readJsonObject(
+                    dir.resolve("config.json"));
+            if (!config.path("output_hidden_states").asBoolean(false)) {
+                config.put("output_hidden_states", true);
+                ModelFolder.writeJson(dir.resolve("config.json"), config, 2);
             }
         }
         var sbert = ModelFolder.mapper().createObjectNode();

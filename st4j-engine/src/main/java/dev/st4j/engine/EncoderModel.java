@@ -18,4 +18,17 @@ public interface EncoderModel {
 
     /** {@code last_hidden_state}, row-major {@code [batch, seq, hidden]}, zeros at padded positions. */
     float[] forward(TokenBatch batch, Parallel parallel);
+
+    /**
+     * Hugging Face's {@code hidden_states}: the embedding output, then each layer's output, each {@code [batch,
+     * seq, hidden]} with zeros at padded positions; null when this architecture does not return them.
+     */
+    default float[][] forwardAllLayers(TokenBatch batch, Parallel parallel) {
+        return null;
+    }
+
+    /** Whether {@link #forwardAllLayers} returns the hidden states. */
+    default boolean returnsAllLayers() {
+        return false;
+    }
 }

@@ -10,12 +10,16 @@ final class JavaBackend implements TransformerBackend {
     /** Null once closed: a closed backend that is still referenced holds neither weights nor workspaces. */
     private volatile EncoderModel model;
     private final int hiddenSize;
+    private final boolean allLayers;
+    private final String architecture;
     private final Parallel parallel;
     private final String description;
 
     JavaBackend(EncoderModel model, Kernels kernels, int threads) {
         this.model = model;
         this.hiddenSize = model.hiddenSize();
+        this.allLayers = model.returnsAllLayers();
+        this.architecture = model.architecture();
         this.parallel = new Parallel(threads);
         long packed = model.packedWeightBytes();
         this.description = "java (" + model.architecture() + ", " + kernels.describe() + " kernels, "
@@ -32,6 +36,25 @@ final class JavaBackend implements TransformerBackend {
             throw new IllegalStateException("the model is closed; load it again to encode");
         }
         return m.forward(batch, parallel);
+    }
+
+    @Override
+    public float[][] forwardAllLayers(TokenBatch batch) {
+        EncoderModel m = model;
+        if (m == null) {
+            throw new IllegalStateException("the model is closed; load it again to encode");
+        }
+        if (!allLayers) {
+            throw new dev.st4j.UnsupportedModelException(allLayersRefusal().orElseThrow());
+        }
+        return m.forwardAllLayers(batch, parallel);
+    }
+
+    @Override
+    public java.util.Optional<String> allLayersRefusal() {
+        return allLayers ? java.util.Optional.empty() : java.util.Optional.of("the java backend returns every "
+                + "layer's hidden states for the BERT family (BERT, RoBERTa, XLM-R, DistilBERT, MPNet), not for "
+                + architecture + "; WeightedLayerPooling cannot run on this model");
     }
 
     @Override

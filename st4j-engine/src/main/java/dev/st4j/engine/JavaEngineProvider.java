@@ -18,13 +18,27 @@ import dev.st4j.internal.modelfolder.ModelFolder;
 import dev.st4j.internal.safetensors.SafetensorsFile;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /** Registers the pure-Java engine as the {@code "java"} backend: safetensors weights, no native code. */
 public final class JavaEngineProvider implements BackendProvider {
     /** The {@code model_type} values of {@code config.json} the engine runs. */
     static final List<String> SUPPORTED = List.of("bert", "roberta", "xlm-roberta", "distilbert", "mpnet",
             "modernbert", "qwen3", "gemma3_text");
+
+    /**
+     * Settings of which a loader computes a single value (absent means that value), per {@code model_type}. The
+     * loaders refuse other values too; asking here lets the hub fetch another backend's weights up front (a BERT
+     * with {@code relative_key} positions gets its ONNX export, not safetensors the engine cannot run).
+     */
+    private static final Map<String, Map<String, String>> ONLY = Map.of(
+            "bert", Map.of("position_embedding_type", "absolute", "hidden_act", "gelu"),
+            "roberta", Map.of("position_embedding_type", "absolute", "hidden_act", "gelu"),
+            "xlm-roberta", Map.of("position_embedding_type", "absolute", "hidden_act", "gelu"),
+            "mpnet", Map.of("hidden_act", "gelu"),
+            "distilbert", Map.of("activation", "gelu"));
 
     @Override
     public String name() {
@@ -36,6 +50,14 @@ public final class JavaEngineProvider implements BackendProvider {
     public Support supports(JsonNode config, BackendOptions options) {
         String type = config.path("model_type").asText("");
         if (SUPPORTED.contains(type)) {
+            for (Map.Entry<String, String> only : new TreeMap<>(ONLY.getOrDefault(type, Map.of())).entrySet()) {
+                JsonNode v = config.get(only.getKey());
+                if (v != null && !v.isNull() && !v.asText().equals(only.getValue())) {
+                    return Support.no(only.getKey() + " '" + v.asText() + "' is not supported by the Java engine's "
+                            + type + " (it computes only '" + only.getValue() + "'); run this model with the ONNX "
+                            + "backend");
+                }
+            }
             return Support.YES;
         }
         return Support.no("the Java engine does not run " + (type.isEmpty() ? "a config.json without model_type"

@@ -9,11 +9,16 @@ import dev.st4j.UnsupportedModelException;
 import dev.st4j.backend.BackendOptions;
 import dev.st4j.backend.BackendProvider;
 import dev.st4j.engine.fixtures.RealWeights;
+import dev.st4j.hub.Environment;
+import dev.st4j.hub.FakeHub;
+import dev.st4j.hub.HubDownloader;
+import dev.st4j.hub.HubSettings;
 import dev.st4j.internal.backends.Backends;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -109,6 +114,41 @@ class BackendChoiceTest {
                 () -> SentenceTransformer.load(dir, LoadOptions.builder().backend("java").build()));
         assertTrue(e.getMessage().contains("position_embedding_type") && e.getMessage().contains("relative_key"),
                 e.getMessage());
+    }
+
+    /**
+     * The hub repository of a BERT with {@code relative_key} positions (config.json, model.safetensors,
+     * onnx/model.onnx): the engine's {@code supports(config)} refuses the setting before any weights are fetched,
+     * so the default choice downloads the ONNX export only and loads it with ONNX Runtime, as {@code --backend
+     * onnx} would; asking for the engine names the setting.
+     */
+    @Test
+    void aHubBertWithRelativeKeyPositionsFetchesAndRunsItsOnnxExportByDefault() throws IOException {
+        Path dir = hubLayout(tmp.resolve("relative-hub"), "bert", true);
+        String config = Files.readString(dir.resolve("config.json"));
+        Files.delete(dir.resolve("config.json"));
+        Files.writeString(dir.resolve("config.json"), config.replace("\"position_embedding_type\": \"absolute\"",
+                "\"position_embedding_type\": \"relative_key\""));
+        assertTrue(new JavaEngineProvider().supports(JSON.readTree(dir.resolve("config.json").toFile()), OPTIONS)
+                .refusal().contains("relative_key"));
+        try (FakeHub hub = new FakeHub()) {
+            hub.addCommit("acme/relative-bert", FakeHub.readFolder(dir), "main");
+            HubSettings settings = HubSettings.resolve(null, null, false, Environment.of(Map.of(
+                    "HF_HUB_CACHE", tmp.resolve("hub-cache").toString(), "HF_ENDPOINT", hub.url(),
+                    "HOME", tmp.toString()))).withProgress(false);
+            Path snapshot = new HubDownloader(settings).downloadModel("acme/relative-bert", null, null, null);
+            // LFS content comes from the CDN by hash; the resolve requests (HEAD and GET) name the files.
+            List<String> fetched = hub.requests().stream().map(FakeHub.Request::path)
+                    .filter(p -> p.contains("/resolve/")).toList();
+            assertTrue(fetched.stream().anyMatch(p -> p.endsWith("/onnx/model.onnx")), fetched.toString());
+            assertFalse(fetched.stream().anyMatch(p -> p.endsWith("/model.safetensors")), fetched.toString());
+            assertFalse(Files.exists(snapshot.resolve("model.safetensors")));
+            try (SentenceTransformer m = SentenceTransformer.load(snapshot)) {
+                assertTrue(m.describeBackend().startsWith("onnx (onnx/model.onnx"), m.describeBackend());
+                FloatMatrix e = m.encode(SEED);
+                assertArrayEquals(SEED_MATRIX[0], m.similarity(e, e).row(0), 1e-4f);
+            }
+        }
     }
 
     @Test

@@ -27,6 +27,9 @@ final class OnnxBackend implements TransformerBackend {
     private final String outputName;
     private final int hiddenSize;
     private final String description;
+    /** {@code hidden_states.0} .. {@code hidden_states.N} in layer order when the graph exports them, else empty. */
+    private final List<String> layerOutputs;
+    private final String fileName;
 
     /**
      * @param configHiddenSize {@code hidden_size} of {@code config.json}, used when the graph leaves its width
@@ -37,6 +40,7 @@ final class OnnxBackend implements TransformerBackend {
         try {
             Map<String, NodeInfo> outputs = graph.outputs();
             this.outputName = tokenOutput(file, outputs);
+            this.layerOutputs = layerOutputs(outputs);
             long width = ((TensorInfo) outputs.get(outputName).getInfo()).getShape()[2];
             this.hiddenSize = width > 0 ? (int) width : configHiddenSize;
             if (hiddenSize <= 0) {
@@ -47,6 +51,7 @@ final class OnnxBackend implements TransformerBackend {
             graph.close();
             throw e;
         }
+        this.fileName = displayName;
         this.description = "onnx (" + displayName + ", " + threads + " thread" + (threads == 1 ? "" : "s") + ")";
     }
 
@@ -74,6 +79,54 @@ final class OnnxBackend implements TransformerBackend {
         throw new UnsupportedModelException(file + " has the outputs " + described + what,
                 List.of(Fix.action("export the Transformer with its token embeddings, e.g. `optimum-cli export "
                         + "onnx --task feature-extraction`, whose output is last_hidden_state")));
+    }
+
+    /** Pattern of per-layer outputs, as exports with {@code output_hidden_states=True} name them. */
+    private static final java.util.regex.Pattern LAYER_OUTPUT =
+            java.util.regex.Pattern.compile("(?:all_)?hidden_states[._](\\d+)");
+
+    /** The graph's per-layer outputs numbered 0..N without gaps, in layer order; empty when it has none. */
+    static List<String> layerOutputs(Map<String, NodeInfo> outputs) {
+        java.util.TreeMap<Integer, String> byLayer = new java.util.TreeMap<>();
+        outputs.forEach((name, info) -> {
+            java.util.regex.Matcher m = LAYER_OUTPUT.matcher(name);
+            if (m.matches() && info.getInfo() instanceof TensorInfo t && t.getShape().length == 3
+                    && isFloat(t.type)) {
+                byLayer.put(Integer.parseInt(m.group(1)), name);
+            }
+        });
+        if (byLayer.size() < 2 || byLayer.firstKey() != 0 || byLayer.lastKey() != byLayer.size() - 1) {
+            return List.of();
+        }
+        return List.copyOf(byLayer.values());
+    }
+
+    @Override
+    public float[][] forwardAllLayers(TokenBatch batch) {
+        if (layerOutputs.isEmpty()) {
+            throw new UnsupportedModelException(allLayersRefusal().orElseThrow());
+        }
+        Map<String, float[]> out = graph.run(batch, new java.util.LinkedHashSet<>(layerOutputs));
+        long expected = (long) batch.batchSize() * batch.seqLength() * hiddenSize;
+        float[][] states = new float[layerOutputs.size()][];
+        for (int i = 0; i < states.length; i++) {
+            states[i] = out.get(layerOutputs.get(i));
+            if (states[i].length != expected) {
+                throw new UnsupportedModelException("the ONNX output '" + layerOutputs.get(i) + "' has "
+                        + states[i].length + " values for a " + batch.batchSize() + "x" + batch.seqLength()
+                        + " batch, not " + expected + " (hidden size " + hiddenSize + ")");
+            }
+        }
+        return states;
+    }
+
+    @Override
+    public java.util.Optional<String> allLayersRefusal() {
+        return layerOutputs.isEmpty() ? java.util.Optional.of("the ONNX graph " + fileName + " exports only '"
+                + outputName + "', not every layer's hidden states (outputs hidden_states.0 .. hidden_states.N); "
+                + "load the model with the java backend (--backend java, LoadOptions.builder().backend(\"java\")), "
+                + "or export the graph with output_hidden_states=True and those output names")
+                : java.util.Optional.empty();
     }
 
     private static boolean isFloat(OnnxJavaType type) {

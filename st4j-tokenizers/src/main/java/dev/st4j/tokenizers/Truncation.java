@@ -46,6 +46,33 @@ public record Truncation(int maxLength, Strategy strategy, int stride, boolean f
                 direction.equals("Left"));
     }
 
+    /**
+     * How many tokens each text of a pair keeps under {@link Strategy#LONGEST_FIRST}, as Hugging Face tokenizers
+     * splits {@code max} (the budget left after the special tokens): the shorter text keeps what it can, the
+     * longer takes the rest, and two long texts share it, the odd token going to the second. The direction only
+     * decides which end of each text is cut.
+     */
+    public static int[] longestFirst(int firstLength, int secondLength, int max) {
+        int n1 = firstLength;
+        int n2 = secondLength;
+        boolean swap = n1 > n2;
+        if (swap) {
+            int t = n1;
+            n1 = n2;
+            n2 = t;
+        }
+        if (n1 > max) {
+            n2 = n1;
+        } else {
+            n2 = Math.max(n1, max - n1);
+        }
+        if (n1 + n2 > max) {
+            n1 = max / 2;
+            n2 = n1 + max % 2;
+        }
+        return swap ? new int[] {n2, n1} : new int[] {n1, n2};
+    }
+
     /** Cuts one encoding, or the two of a pair, to {@code max} tokens together. */
     Encoding[] apply(Encoding a, Encoding b, int max) {
         List<Encoding>[] w = windows(a, b, max);
@@ -71,29 +98,8 @@ public record Truncation(int maxLength, Strategy strategy, int stride, boolean f
                 if (b == null) {
                     return new List[] {a.windows(max, stride, fromLeft), null};
                 }
-                int n1 = a.length();
-                int n2 = b.length();
-                boolean swap = n1 > n2;
-                if (swap) {
-                    int t = n1;
-                    n1 = n2;
-                    n2 = t;
-                }
-                if (n1 > max) {
-                    n2 = n1;
-                } else {
-                    n2 = Math.max(n1, max - n1);
-                }
-                if (n1 + n2 > max) {
-                    n1 = max / 2;
-                    n2 = n1 + max % 2;
-                }
-                if (swap) {
-                    int t = n1;
-                    n1 = n2;
-                    n2 = t;
-                }
-                return new List[] {a.windows(n1, stride, fromLeft), b.windows(n2, stride, fromLeft)};
+                int[] keep = longestFirst(a.length(), b.length(), max);
+                return new List[] {a.windows(keep[0], stride, fromLeft), b.windows(keep[1], stride, fromLeft)};
             }
             case ONLY_FIRST, ONLY_SECOND -> {
                 boolean first = strategy == Strategy.ONLY_FIRST;

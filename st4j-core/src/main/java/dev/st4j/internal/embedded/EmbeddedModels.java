@@ -2,6 +2,7 @@ package dev.st4j.internal.embedded;
 
 import dev.st4j.ModelFormatException;
 import dev.st4j.St4jException;
+import dev.st4j.internal.modelfolder.StalePartials;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -90,6 +91,7 @@ public final class EmbeddedModels {
         }
         try {
             Files.createDirectories(home);
+            StalePartials.clean(home); // copies a process that died while unpacking left behind
             Path tmp = Files.createTempDirectory(home, ".partial-");
             try {
                 writeFiles(model, tmp);

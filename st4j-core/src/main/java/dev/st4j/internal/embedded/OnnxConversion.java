@@ -3,6 +3,7 @@ package dev.st4j.internal.embedded;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.st4j.ModelFormatException;
+import dev.st4j.internal.modelfolder.StalePartials;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -55,6 +56,7 @@ final class OnnxConversion {
             ByteBuffer bytes = in.map(FileChannel.MapMode.READ_ONLY, 0, size);
             OnnxExportReader graph = new OnnxExportReader(onnx, bytes);
             List<Output> outputs = plan(onnx, graph);
+            StalePartials.clean(folder); // what a writer that died here left
             tmp = Files.createTempFile(folder, "." + out.getFileName() + ".partial-", "");
             write(tmp, graph, outputs, size, crc(bytes.duplicate()));
             Files.move(tmp, out, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

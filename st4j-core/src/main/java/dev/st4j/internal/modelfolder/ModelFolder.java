@@ -122,6 +122,7 @@ public final class ModelFolder {
     public static void writeAtomically(Path file, ContentWriter writer) throws IOException {
         Path dir = file.toAbsolutePath().getParent();
         Files.createDirectories(dir);
+        StalePartials.clean(dir);
         Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".partial");
         try {
             writer.writeTo(tmp);

@@ -20,6 +20,8 @@ public final class Features {
     private float[] tokenEmbeddings;
     private int tokenDim;
     private float[] tokenWeightsSum;
+    private boolean allLayersRequested;
+    private float[][] allLayerEmbeddings;
     private float[] sentenceEmbeddings;
     private int sentenceDim;
 
@@ -69,6 +71,28 @@ public final class Features {
         this.tokenDim = dim;
     }
 
+    /** Whether a module of this call mixes layers, so the input module should keep every layer's output. */
+    public boolean allLayersRequested() {
+        return allLayersRequested;
+    }
+
+    public void requestAllLayers() {
+        this.allLayersRequested = true;
+    }
+
+    /**
+     * Python's {@code all_layer_embeddings}: the embedding output, then every layer's, each laid out as
+     * {@link #tokenEmbeddings()}; null unless requested and the Transformer's config sets
+     * {@code output_hidden_states}.
+     */
+    public float[][] allLayerEmbeddings() {
+        return allLayerEmbeddings;
+    }
+
+    public void setAllLayerEmbeddings(float[][] layers) {
+        this.allLayerEmbeddings = layers;
+    }
+
     /** Per-row sum of token weights (set by WordWeights; Pooling's means divide by it), or null. */
     public float[] tokenWeightsSum() {
         return tokenWeightsSum;
@@ -101,8 +125,6 @@ public final class Features {
         int seq = batch.seqLength();
         long[] ids = new long[inputIds.length];
         long[] mask = new long[attentionMask.length];
-        float[] tokens = tokenEmbeddings == null ? null : new float[tokenEmbeddings.length];
-        int h = tokenDim;
         for (int r = 0; r < b; r++) {
             int n = batch.lengths()[r];
             int shift = seq - n;
@@ -110,15 +132,30 @@ public final class Features {
             java.util.Arrays.fill(ids, r * seq, r * seq + shift, padId);
             System.arraycopy(inputIds, r * seq, ids, r * seq + shift, n);
             java.util.Arrays.fill(mask, r * seq + shift, (r + 1) * seq, 1L);
-            if (tokens != null) {
-                System.arraycopy(tokenEmbeddings, r * seq * h, tokens, (r * seq + shift) * h, n * h);
-            }
         }
         inputIds = ids;
         attentionMask = mask;
-        if (tokens != null) {
-            tokenEmbeddings = tokens;
+        tokenEmbeddings = shiftedLeft(tokenEmbeddings);
+        if (allLayerEmbeddings != null) {
+            for (int i = 0; i < allLayerEmbeddings.length; i++) {
+                allLayerEmbeddings[i] = shiftedLeft(allLayerEmbeddings[i]);
+            }
         }
         leftPadded = true;
+    }
+
+    /** A right-padded {@code [batch, seq, tokenDim]} array with each row's real tokens moved to its end. */
+    private float[] shiftedLeft(float[] values) {
+        if (values == null) {
+            return null;
+        }
+        int seq = batch.seqLength();
+        int h = tokenDim;
+        float[] out = new float[values.length];
+        for (int r = 0; r < batch.batchSize(); r++) {
+            int n = batch.lengths()[r];
+            System.arraycopy(values, r * seq * h, out, (r * seq + seq - n) * h, n * h);
+        }
+        return out;
     }
 }

@@ -11,6 +11,7 @@ import dev.st4j.pipeline.Pooling;
 import dev.st4j.pipeline.Router;
 import dev.st4j.pipeline.StaticEmbedding;
 import dev.st4j.pipeline.Transformer;
+import dev.st4j.pipeline.WeightedLayerPooling;
 import dev.st4j.pipeline.WordEmbeddings;
 import dev.st4j.pipeline.WordWeights;
 import java.nio.file.Path;
@@ -41,6 +42,7 @@ public final class ModuleRegistry {
         register(WordEmbeddings.TYPE);
         register(WordWeights.TYPE);
         register(LayerNorm.TYPE);
+        register(WeightedLayerPooling.TYPE);
     }
 
     /** Python modules st4j refuses, with why. */
@@ -48,7 +50,6 @@ public final class ModuleRegistry {
             "CNN", "a convolution over word embeddings",
             "LSTM", "a recurrent network over word embeddings",
             "BoW", "a bag-of-words vectorizer",
-            "WeightedLayerPooling", "needs every layer's hidden states, which st4j's backends do not return",
             "CLIPModel", "an image-text model");
 
     private ModuleRegistry() {}

@@ -12,6 +12,7 @@ import dev.st4j.pipeline.Pooling;
 import dev.st4j.pipeline.Router;
 import dev.st4j.pipeline.StaticEmbedding;
 import dev.st4j.pipeline.Transformer;
+import dev.st4j.pipeline.WeightedLayerPooling;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -37,6 +38,23 @@ public final class Pipeline implements AutoCloseable {
             throw new UnsupportedModelException("the model's first module is a " + modules.get(0).typeName()
                     + "; st4j needs an input module first (Transformer, StaticEmbedding, WordEmbeddings, or a "
                     + "Router of them)");
+        }
+        checkAllLayers(modules);
+    }
+
+    /**
+     * A module that mixes layers (WeightedLayerPooling) after a Transformer whose config asks for them
+     * ({@code output_hidden_states}) needs a backend that returns them: fail at load, naming the fix, not per batch.
+     */
+    private static void checkAllLayers(List<Module> modules) {
+        if (!(modules.get(0) instanceof Transformer t)) {
+            return;
+        }
+        for (Module m : modules) {
+            if (m instanceof WeightedLayerPooling w && t.outputsHiddenStates()) {
+                t.requireAllLayers(w.typeName());
+                t.hiddenLayers().ifPresent(w::checkLayerCount);
+            }
         }
     }
 
@@ -238,7 +256,7 @@ public final class Pipeline implements AutoCloseable {
 
         /** Runs every module on a batch. */
         public Features forward(TokenBatch batch, int promptLength) {
-            Features f = new Features(batch, promptLength);
+            Features f = features(batch, promptLength);
             for (Module m : modules) {
                 m.forward(f);
             }
@@ -250,8 +268,17 @@ public final class Pipeline implements AutoCloseable {
          * (pooling and the modules after it), on another thread if the caller wants.
          */
         public Features forwardInput(TokenBatch batch, int promptLength) {
-            Features f = new Features(batch, promptLength);
+            Features f = features(batch, promptLength);
             input.forward(f);
+            return f;
+        }
+
+        /** The features of one batch, asking the input module for every layer when a module mixes them. */
+        private Features features(TokenBatch batch, int promptLength) {
+            Features f = new Features(batch, promptLength);
+            if (modules.stream().anyMatch(Module::needsAllLayers)) {
+                f.requestAllLayers();
+            }
             return f;
         }
 

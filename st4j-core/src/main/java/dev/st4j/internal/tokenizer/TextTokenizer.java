@@ -291,10 +291,6 @@ public final class TextTokenizer implements AutoCloseable {
      * truncated longest-first.
      */
     public List<Encoded> encodePairs(List<String> first, List<String> second) {
-        if (truncateLeft && maxLength != UNLIMITED) {
-            throw new ModelFormatException(source, "pairs cannot be truncated on the left (truncation_side); "
-                    + "encode single texts, or set truncation_side to right in tokenizer_config.json");
-        }
         Encoded[] out = new Encoded[first.size()];
         Tokenizer j = javaTokenizer;
         for (int i = 0; i < out.length; i++) {
@@ -304,7 +300,7 @@ public final class TextTokenizer implements AutoCloseable {
             }
             Encoding e = tokenizer.encode(checkSurrogates(first.get(i), i), checkSurrogates(second.get(i), i),
                     addSpecialTokens, false);
-            out[i] = new Encoded(e.getIds(), e.getTypeIds(), e.getSpecialTokenMask(), e.getTokens());
+            out[i] = cutPairLeft(e);
         }
         return List.of(out);
     }
@@ -338,6 +334,52 @@ public final class TextTokenizer implements AutoCloseable {
         System.arraycopy(e.tokens(), 0, tokens, 0, head);
         System.arraycopy(e.tokens(), from, tokens, head, keep + tail);
         return new Encoded(cut[0], cut[1], cut[2], tokens);
+    }
+
+    /**
+     * Left truncation of a pair the native tokenizer encoded whole (it truncates only on the right): Hugging
+     * Face's longest-first split of the budget left after the special tokens ({@link Truncation#longestFirst}),
+     * each text losing its first tokens; the special tokens stay where the template put them.
+     */
+    private Encoded cutPairLeft(Encoding e) {
+        Encoded full = new Encoded(e.getIds(), e.getTypeIds(), e.getSpecialTokenMask(), e.getTokens());
+        int max = maxLength;
+        if (!truncateLeft || max == UNLIMITED || full.length() <= max) {
+            return full;
+        }
+        long[] sequence = e.getSequenceIds();
+        int[] lengths = new int[2];
+        for (long s : sequence) {
+            if (s == 0 || s == 1) {
+                lengths[(int) s]++;
+            }
+        }
+        int budget = Math.max(0, max - (full.length() - lengths[0] - lengths[1]));
+        int[] keep = Truncation.longestFirst(lengths[0], lengths[1], budget);
+        int[] seen = new int[2];
+        List<Integer> kept = new java.util.ArrayList<>();
+        for (int p = 0; p < sequence.length; p++) {
+            long s = sequence[p];
+            if (s == 0 || s == 1) {
+                int k = (int) s;
+                if (seen[k]++ < lengths[k] - keep[k]) {
+                    continue; // among the first tokens of this text, which left truncation drops
+                }
+            }
+            kept.add(p);
+        }
+        long[] ids = new long[kept.size()];
+        long[] types = new long[kept.size()];
+        long[] special = new long[kept.size()];
+        String[] tokens = new String[kept.size()];
+        for (int i = 0; i < ids.length; i++) {
+            int p = kept.get(i);
+            ids[i] = full.ids()[p];
+            types[i] = full.typeIds()[p];
+            special[i] = full.specialTokensMask()[p];
+            tokens[i] = full.tokens()[p];
+        }
+        return new Encoded(ids, types, special, tokens);
     }
 
     /** The first {@code head} values, then {@code count} values from {@code from}. */

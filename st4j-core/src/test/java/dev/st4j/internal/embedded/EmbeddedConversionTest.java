@@ -2,6 +2,7 @@ package dev.st4j.internal.embedded;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,7 +14,11 @@ import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -99,6 +104,31 @@ class EmbeddedConversionTest {
         Files.delete(st);
         EmbeddedModels.materialize(model());
         assertArrayEquals(good, Files.readAllBytes(st));
+    }
+
+    @Test
+    void rebuildingAnEntryRemovesWhatADeadWriterLeftInItAndBesideIt() throws IOException {
+        Path folder = EmbeddedModels.materialize(model());
+        FileTime twoHoursAgo = FileTime.from(Instant.now().minus(Duration.ofHours(2)));
+        // A process killed while converting, and one killed while unpacking another copy of the entry.
+        Path deadConversion = folder.resolve(".model.safetensors.partial-4242");
+        Files.write(deadConversion, new byte[] {1, 2, 3});
+        Files.setLastModifiedTime(deadConversion, twoHoursAgo);
+        Path deadUnpack = Files.createDirectories(folder.getParent().resolve(".partial-77/onnx"));
+        Files.writeString(deadUnpack.resolve("model.onnx"), "half");
+        for (Path p : List.of(deadUnpack.resolve("model.onnx"), deadUnpack, deadUnpack.getParent())) {
+            Files.setLastModifiedTime(p, twoHoursAgo);
+        }
+        Path st = folder.resolve("model.safetensors");
+        byte[] good = Files.readAllBytes(st);
+        Files.write(st, Arrays.copyOf(good, 10));
+        assertEquals(folder, EmbeddedModels.materialize(model()));
+        assertArrayEquals(good, Files.readAllBytes(st));
+        assertFalse(Files.exists(deadConversion), "the dead conversion's partial file is cleaned");
+        // The unpack leftover lies beside the entry: it goes when an entry is next unpacked there.
+        Files.move(folder, folder.resolveSibling(".old-entry"));
+        EmbeddedModels.materialize(model());
+        assertFalse(Files.exists(deadUnpack.getParent()), "the dead unpack's partial folder is cleaned");
     }
 
     @Test

@@ -46,6 +46,27 @@ public final class BertFamilyModel implements EncoderModel {
     }
 
     @Override
+    public float[][] forwardAllLayers(TokenBatch batch, Parallel parallel) {
+        PackedBatch packed = PackedBatch.of(batch, embeddings.vocab());
+        Activations a = encoder.activations(packed);
+        int h = encoder.hiddenSize();
+        java.util.List<float[]> states = new java.util.ArrayList<>();
+        try {
+            embeddings.embed(batch, packed, a.x(), parallel);
+            states.add(packed.unpack(a.x(), h));
+            encoder.forward(a, packed, parallel, x -> states.add(packed.unpack(x, h)));
+            return states.toArray(float[][]::new);
+        } finally {
+            encoder.release(a);
+        }
+    }
+
+    @Override
+    public boolean returnsAllLayers() {
+        return true;
+    }
+
+    @Override
     public long packedWeightBytes() {
         return encoder.packedWeightBytes();
     }

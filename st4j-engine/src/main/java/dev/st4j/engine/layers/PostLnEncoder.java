@@ -77,6 +77,15 @@ public final class PostLnEncoder {
 
     /** Runs every layer over the packed hidden states {@code a.x()}, in place. */
     public void forward(Activations a, PackedBatch packed, Parallel parallel) {
+        forward(a, packed, parallel, null);
+    }
+
+    /**
+     * As {@link #forward(Activations, PackedBatch, Parallel)}, handing {@code afterLayer} the packed hidden states
+     * after each layer (for {@code output_hidden_states}); it must copy what it keeps.
+     */
+    public void forward(Activations a, PackedBatch packed, Parallel parallel,
+            java.util.function.Consumer<float[]> afterLayer) {
         int tokens = packed.tokens();
         float[] x = a.x;
         for (EncoderLayer layer : layers) {
@@ -89,6 +98,9 @@ public final class PostLnEncoder {
             kernels.matmulGelu(parallel, a.y, tokens, layer.up(), layer.upBias(), a.inner);
             kernels.matmul(parallel, a.inner, tokens, layer.down(), layer.downBias(), x);
             addLayerNorm(x, a.y, tokens, layer.outGamma(), layer.outBeta(), parallel);
+            if (afterLayer != null) {
+                afterLayer.accept(x);
+            }
         }
     }
 
