@@ -10,7 +10,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -32,6 +31,8 @@ final class ChunkTokenizer implements AutoCloseable {
     private final InputModule input;
     private final int threads;
     private ExecutorService helpers;
+    /** The helpers' threads, joined by close: an executor counts as terminated a moment before they end. */
+    private final List<Thread> started = new ArrayList<>();
     private boolean closed;
 
     ChunkTokenizer(InputModule input) {
@@ -112,6 +113,9 @@ final class ChunkTokenizer implements AutoCloseable {
             helpers = Executors.newFixedThreadPool(threads, r -> {
                 Thread t = new Thread(r, "st4j-encode-tokenize-" + n.incrementAndGet());
                 t.setDaemon(true);
+                synchronized (started) {
+                    started.add(t);
+                }
                 return t;
             });
         }
@@ -131,13 +135,17 @@ final class ChunkTokenizer implements AutoCloseable {
         }
         h.shutdownNow();
         boolean interrupted = false;
-        while (true) {
-            try {
-                if (h.awaitTermination(1, TimeUnit.SECONDS)) {
-                    break;
+        List<Thread> threads;
+        synchronized (started) {
+            threads = List.copyOf(started);
+        }
+        for (Thread t : threads) {
+            while (t.isAlive()) {
+                try {
+                    t.join();
+                } catch (InterruptedException e) {
+                    interrupted = true;
                 }
-            } catch (InterruptedException e) {
-                interrupted = true;
             }
         }
         if (interrupted) {
