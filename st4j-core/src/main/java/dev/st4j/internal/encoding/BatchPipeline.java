@@ -138,11 +138,12 @@ public final class BatchPipeline {
         final Settings s;
         final RowSink sink;
         final InputModule input;
+        final ChunkTokenizer tokenizer;
         final AtomicReference<Throwable> failure = new AtomicReference<>();
         final BlockingQueue<Object> finished = new LinkedBlockingQueue<>();
         final Map<Long, Chunk> completed = new HashMap<>();
         volatile boolean cancelled;
-        /** Held while the preparing thread is in the (native) tokenizer, so the caller can wait it out. */
+        /** Held while the preparing thread waits for the (maybe native) tokenizer, so the caller can wait it out. */
         final java.util.concurrent.locks.ReentrantLock tokenizing = new java.util.concurrent.locks.ReentrantLock();
         /** Tasks of this call running on a worker; the call returns only when none is left in the model. */
         final java.util.concurrent.atomic.AtomicInteger running = new java.util.concurrent.atomic.AtomicInteger();
@@ -157,10 +158,15 @@ public final class BatchPipeline {
             this.s = s;
             this.sink = sink;
             this.input = s.plan().input();
+            this.tokenizer = new ChunkTokenizer(input);
         }
 
         long inline() {
-            prepare(batch -> finish(new Inferred(batch, infer(batch))));
+            try {
+                prepare(batch -> finish(new Inferred(batch, infer(batch))));
+            } finally {
+                tokenizer.close();
+            }
             return rowsOut;
         }
 
@@ -253,6 +259,7 @@ public final class BatchPipeline {
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
+                tokenizer.close();
             }
         }
 
@@ -263,34 +270,26 @@ public final class BatchPipeline {
             }
         }
 
-        /** Stage 1: reads chunks, tokenizes, sorts, batches; returns the number of chunks. */
+        /**
+         * Stage 1: reads chunks, tokenizes, sorts, batches; returns the number of chunks. The next chunk is read
+         * and tokenized (on all cores, {@link ChunkTokenizer}) while this one's batches wait for room in the
+         * window, so inference never waits for a chunk boundary.
+         */
         long prepare(java.util.function.Consumer<Batch> submit) {
             long chunkId = 0;
             long row = 0;
-            while (!cancelled) {
-                List<String> window = new ArrayList<>(Math.min(s.chunkSize(), 1024));
-                while (window.size() < s.chunkSize() && texts.hasNext()) {
-                    String t = texts.next();
-                    if (t == null) {
-                        throw new IllegalArgumentException("texts[" + (row + window.size())
-                                + "] is null; every text must be a string");
-                    }
-                    window.add(s.prompt().isEmpty() ? t : s.prompt() + t);
-                }
-                if (window.isEmpty()) {
-                    break;
-                }
+            ChunkTokenizer.Pending pending = tokenizer.start(readWindow(row), row);
+            while (pending != null && !cancelled) {
                 List<TextTokenizer.Encoded> encoded;
                 tokenizing.lock();
                 try {
-                    if (cancelled) {
-                        break;
-                    }
-                    encoded = input.encodeTexts(window);
+                    encoded = pending.await();
                 } finally {
                     tokenizing.unlock();
                 }
-                window = null; // the texts are no longer needed, only their tokens
+                long next = row + encoded.size();
+                List<String> nextWindow = cancelled ? List.of() : readWindow(next);
+                pending = nextWindow.isEmpty() ? null : tokenizer.start(nextWindow, next);
                 Integer[] order = new Integer[encoded.size()];
                 for (int i = 0; i < order.length; i++) {
                     order[i] = i;
@@ -303,7 +302,7 @@ public final class BatchPipeline {
                 }
                 List<int[]> ranges = s.batcher().split(lengths);
                 Chunk chunk = new Chunk(chunkId++, row, order.length, s.dim(), ranges.size());
-                row += order.length;
+                row = next;
                 for (int[] r : ranges) {
                     int[] rows = new int[r[1] - r[0]];
                     List<TextTokenizer.Encoded> members = new ArrayList<>(rows.length);
@@ -316,6 +315,20 @@ public final class BatchPipeline {
                 }
             }
             return chunkId;
+        }
+
+        /** The next chunk's texts (prompt prepended), or an empty list at the end of the input. */
+        List<String> readWindow(long row) {
+            List<String> window = new ArrayList<>(Math.min(s.chunkSize(), 1024));
+            while (window.size() < s.chunkSize() && texts.hasNext()) {
+                String t = texts.next();
+                if (t == null) {
+                    throw new IllegalArgumentException("texts[" + (row + window.size())
+                            + "] is null; every text must be a string");
+                }
+                window.add(s.prompt().isEmpty() ? t : s.prompt() + t);
+            }
+            return window;
         }
 
         /** Stage 2 on the calling thread: the input module. */

@@ -10,7 +10,14 @@ import java.util.List;
  * same cost however long its texts are.
  */
 public final class TokenBudgetBatcher {
-    /** No token limit: batches are cut by text count only. */
+    /**
+     * No token limit: batches are cut by text count only. This is the default, by measurement
+     * ({@code dev.st4j.bench.BatchingSweep}, all-MiniLM-L6-v2 on 1,000 corpus texts, Java engine, 2026-12-01, load
+     * average 10-12): process CPU seconds per pass 7.72 at batch 32 with no budget, and at batch 128 with a budget
+     * of 1,024 / 2,048 / 4,096 / 8,192 / 16,384 tokens 7.60 / 7.43 / 7.70 / 7.87 / 8.37. The engine computes no
+     * padding, so a budget changes little (within the noise, about 4%), and a fixed default would refuse models
+     * whose max length exceeds it; a budget stays the caller's tool for bounding a batch's memory.
+     */
     public static final long UNLIMITED = Long.MAX_VALUE;
 
     private final int maxTexts;
