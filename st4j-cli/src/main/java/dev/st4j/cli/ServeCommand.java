@@ -85,6 +85,11 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--access-log", description = "Print one access log line per request to standard output.")
     boolean accessLog;
 
+    @Option(names = "--replace-unpaired-surrogates",
+            description = "Tokenize a text holding an unpaired UTF-16 surrogate with U+FFFD in its place instead of "
+                    + "refusing it with a 422 (the default, as Python does).")
+    boolean replaceUnpairedSurrogates;
+
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -172,7 +177,8 @@ final class ServeCommand implements Callable<Integer> {
         Map<String, SentenceTransformer> loaded = new LinkedHashMap<>();
         CountDownLatch stopped = new CountDownLatch(1);
         try {
-            LoadOptions load = LoadOptions.builder().backend(backend).threads(threads).localFilesOnly(offline).build();
+            LoadOptions load = LoadOptions.builder().backend(backend).threads(threads).localFilesOnly(offline)
+                    .replaceUnpairedSurrogates(replaceUnpairedSurrogates).build();
             Map<String, ModelSource> sources = new LinkedHashMap<>();
             for (var e : specs.entrySet()) {
                 String model = e.getValue();
