@@ -134,22 +134,10 @@ final class ChunkTokenizer implements AutoCloseable {
             return;
         }
         h.shutdownNow();
-        boolean interrupted = false;
         List<Thread> threads;
         synchronized (started) {
             threads = List.copyOf(started);
         }
-        for (Thread t : threads) {
-            while (t.isAlive()) {
-                try {
-                    t.join();
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
+        Joins.joinAll(threads);
     }
 }

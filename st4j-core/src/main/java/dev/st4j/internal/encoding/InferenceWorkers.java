@@ -109,18 +109,6 @@ public final class InferenceWorkers implements AutoCloseable {
         IllegalStateException why = new IllegalStateException("the encode pool was stopped while this call ran");
         dropped.forEach(t -> t.abandon(why));
         threads.forEach(t -> queue.add(STOP));
-        boolean interrupted = false;
-        for (Thread t : threads) {
-            while (t.isAlive()) {
-                try {
-                    t.join();
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
+        Joins.joinAll(threads);
     }
 }
