@@ -67,8 +67,22 @@ public interface Kernels {
      * {@link #attention(float[], int, int, int, int, int, int, float, float[], int, int)} with {@code bias} (may be
      * null) added to each query's scaled scores before the softmax.
      */
+    default void attention(float[] qkv, int stride, int qOff, int kOff, int vOff, int len, int headSize, float scale,
+            ScoreBias bias, float[] out, int outOff, int outStride) {
+        attention(qkv, stride, qOff, kOff, vOff, len, headSize, scale, bias, out, outOff, outStride,
+                new float[attentionWorkFloats(len, headSize)]);
+    }
+
+    /**
+     * As {@link #attention(float[], int, int, int, int, int, int, float, ScoreBias, float[], int, int)}, with the
+     * scratch in {@code work} (at least {@link #attentionWorkFloats} floats, contents ignored), so that a forward
+     * pass that reuses its buffers allocates nothing per call.
+     */
     void attention(float[] qkv, int stride, int qOff, int kOff, int vOff, int len, int headSize, float scale,
-            ScoreBias bias, float[] out, int outOff, int outStride);
+            ScoreBias bias, float[] out, int outOff, int outStride, float[] work);
+
+    /** Floats of scratch {@link #attention} needs for one head of {@code headSize} over {@code len} tokens. */
+    int attentionWorkFloats(int len, int headSize);
 
     /** {@code y[yOff + i] += a * x[xOff + i]} for {@code i < n}. */
     void axpy(float a, float[] x, int xOff, float[] y, int yOff, int n);

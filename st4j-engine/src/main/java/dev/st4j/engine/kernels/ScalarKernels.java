@@ -102,8 +102,7 @@ final class ScalarKernels extends TiledKernels {
 
     @Override
     public void attention(float[] qkv, int stride, int qOff, int kOff, int vOff, int len, int headSize,
-            float scale, ScoreBias bias, float[] out, int outOff, int outStride) {
-        float[] scores = new float[len];
+            float scale, ScoreBias bias, float[] out, int outOff, int outStride, float[] scores) {
         for (int i = 0; i < len; i++) {
             int qi = qOff + i * stride;
             for (int j = 0; j < len; j++) {
@@ -119,6 +118,11 @@ final class ScalarKernels extends TiledKernels {
                 axpy(scores[j], qkv, vOff + j * stride, out, oi, headSize);
             }
         }
+    }
+
+    @Override
+    public int attentionWorkFloats(int len, int headSize) {
+        return len;
     }
 
     @Override

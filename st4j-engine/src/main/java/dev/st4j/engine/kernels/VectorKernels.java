@@ -33,8 +33,13 @@ final class VectorKernels extends TiledKernels {
     /** ln 2 in two parts, so that {@code x - n ln 2} is exact for the n that occur. */
     private static final float LN2_HI = 0.693359375f;
     private static final float LN2_LO = -2.12194440e-4f;
-    /** Adding then subtracting 1.5 * 2^23 rounds a float to the nearest integer (ties to even). */
-    private static final float ROUND = 12582912f;
+    /**
+     * Adding then subtracting 1.5 * 2^23 rounds a float to the nearest integer; the extra 127 (the float exponent
+     * bias) leaves n + 127 in the low bits of the sum.
+     */
+    private static final float ROUND_BIASED = 12582912f + 127f;
+    private static final FloatVector MINUS_LN2_HI = FloatVector.broadcast(S, -LN2_HI);
+    private static final FloatVector MINUS_LN2_LO = FloatVector.broadcast(S, -LN2_LO);
     private static final FloatVector E1 = FloatVector.broadcast(S, 1.9875691500e-4f);
     private static final FloatVector E2 = FloatVector.broadcast(S, 1.3981999507e-3f);
     private static final FloatVector E3 = FloatVector.broadcast(S, 8.3334519073e-3f);
@@ -73,16 +78,23 @@ final class VectorKernels extends TiledKernels {
      * Only adds, multiplies, FMAs and bit moves, which give the same bits in every JIT tier; the Vector API's
      * {@code EXP} is computed by an intrinsic library when compiled and by {@link Math#exp} per lane otherwise,
      * and those differ in the last bit.
+     *
+     * <p>16 vector operations (was 20): no clamp to 88, above which 2^n overflows (every caller passes x <= 0:
+     * max-subtracted scores, GELU's {@code -z^2 + P(t)}), the reduction as two FMAs ({@code n * LN2_HI} is exact, so the first gives the same
+     * bits as a multiply and a subtract; the second rounds once instead of twice), and the rounding constant
+     * carries the exponent bias, so 2^n is one shift of t's bits. Measured with {@code OpProfile} (thread CPU
+     * time, one thread, interleaved runs at load average 7-8): softmax over [t * 12, 128] 3441/3354 -> 2919/2835
+     * us; for GELU and attention see there.
      */
     static FloatVector exp(FloatVector x) {
-        FloatVector c = x.min(88f);
-        FloatVector t = c.fma(LOG2E, ROUND);
-        FloatVector n = t.sub(ROUND);
-        FloatVector r = c.sub(n.mul(LN2_HI)).sub(n.mul(LN2_LO)); // n * LN2_HI is exact: few bits each
+        FloatVector t = x.fma(LOG2E, ROUND_BIASED);
+        FloatVector n = t.sub(ROUND_BIASED);
+        FloatVector r = n.fma(MINUS_LN2_HI, x);
+        r = n.fma(MINUS_LN2_LO, r);
         FloatVector p = r.fma(E1, E2).fma(r, E3).fma(r, E4).fma(r, E5).fma(r, E6).fma(r.mul(r), r).add(1f);
-        // t's low mantissa bits hold n + 2^22 + 2^23 offset: (n + 127) << 23 is 2^n.
-        FloatVector scale = t.reinterpretAsInts().sub(0x4B400000 - 127).lanewise(VectorOperators.LSHL, 23)
-                .reinterpretAsFloats();
+        // t = n + 127 + 1.5 * 2^23 lies in [2^23, 2^24), so its low bits are n + 127 and the rest of its bits
+        // shift out: t's bits << 23 are 2^n.
+        FloatVector scale = t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
         return p.mul(scale).blend(0f, x.compare(VectorOperators.LT, -87.3f));
     }
 
@@ -442,6 +454,12 @@ final class VectorKernels extends TiledKernels {
         }
     }
 
+    /**
+     * {@code erfc} as {@link Erf} computes it, vectorised. Measured with {@code OpProfile} over [864 x 1536]
+     * (thread CPU time, interleaved, load 7-8): 1321/1335 -> 1132/1117 us (the cheaper {@link #exp}, the halving
+     * folded, {@code p - z^2} without a negation); the up-projection's fused GELU epilogue costs the same as this
+     * pass alone (up + GELU 11,336 us, up alone 10,008, down 9,422: the GELU is 1.3 of the 1.9 ms gap).
+     */
     @Override
     public void gelu(float[] x, int off, int n) {
         int bound = S.loopBound(n);
@@ -453,14 +471,25 @@ final class VectorKernels extends TiledKernels {
             // P(t) by Horner, unrolled: a loop here would carry vectors through a phi and defeat intrinsics.
             FloatVector p = t.fma(P9, P8).fma(t, P7).fma(t, P6).fma(t, P5).fma(t, P4).fma(t, P3).fma(t, P2)
                     .fma(t, P1).fma(t, P0);
-            FloatVector erfc = t.mul(exp(z.mul(z).neg().add(p)));
-            // x < 0: x * erfc / 2; x >= 0: x * (2 - erfc) / 2
-            FloatVector factor = erfc.neg().add(2f).blend(erfc, v.compare(VectorOperators.LT, 0f));
-            v.mul(factor).mul(0.5f).intoArray(x, off + i);
+            // erfc / 2 (halving is exact, so this folds GELU's final halving in with the same bits).
+            FloatVector half = t.mul(exp(p.sub(z.mul(z)))).mul(0.5f);
+            // x < 0: x * erfc / 2; x >= 0: x * (1 - erfc / 2)
+            FloatVector factor = ONE.sub(half).blend(half, v.compare(VectorOperators.LT, 0f));
+            v.mul(factor).intoArray(x, off + i);
         }
         for (; i < n; i++) {
             x[off + i] = ScalarKernels.gelu(x[off + i]);
         }
+    }
+
+    @Override
+    public int attentionWorkFloats(int len, int headSize) {
+        // Transposed keys, four rows of scores, four reciprocal sums.
+        return (headSize + 4) * padded(len) + 4;
+    }
+
+    private static int padded(int len) {
+        return (len + L - 1) / L * L;
     }
 
     /**
@@ -480,59 +509,85 @@ final class VectorKernels extends TiledKernels {
      * flight instead of one row's latency after another): C2 inlines only the first exp there
      * (NodeCountInliningCutoff), the other three box their vectors and it ran 1.3-1.5x slower. The exponential is
      * about 40% of this kernel (measured by skipping it).
+     *
+     * <p>The scratch (transposed keys, scores, sums) lives in the caller's {@code work} (it was ~4.7 KB of new
+     * arrays per call at 27 tokens, 1.8 MB per layer of a 32-text batch) and the gather offsets in a table kept
+     * per stride. With the cheaper {@link #exp}, {@code OpProfile} (32 sequences x 12 heads, thread CPU time,
+     * interleaved, load 7-8): len 16 501/488 -> 423/447 us, len 27 1569/1482 -> 1438/1444, len 128
+     * 17504/17618 -> 16204/16736. Rejected: {@link #sum} written out level by level with a constant shuffle
+     * each (JFR put 26% of this kernel's samples on {@code sum}'s last line): 1269 -> 1259 us at len 27, noise;
+     * {@code reduceLanes(ADD)} there instead (not tier-stable, timing only): 1246 us at len 27, 381 at 16 (-12%),
+     * so the horizontal sums are not where the short sequences lose.
      */
     @Override
     public void attention(float[] qkv, int stride, int qOff, int kOff, int vOff, int len, int headSize,
-            float scale, ScoreBias bias, float[] out, int outOff, int outStride) {
-        int padded = (len + L - 1) / L * L;
-        // Scratch per call (at most ~140 KB, small next to the attention itself), so nothing outlives the model
-        // in a caller's thread.
-        float[] keysT = transposedKeys(qkv, stride, kOff, len, headSize, padded);
-        float[] scores = new float[4 * padded];
-        float[] inv = new float[4];
+            float scale, ScoreBias bias, float[] out, int outOff, int outStride, float[] work) {
+        int padded = padded(len);
+        int scores = headSize * padded;
+        int inv = scores + 4 * padded;
+        transposeKeys(qkv, stride, kOff, len, headSize, padded, work);
         for (int i = 0; i < len; i += 4) {
             int rows = Math.min(4, len - i);
             int q0 = qOff + i * stride;
             int q1 = qOff + Math.min(i + 1, len - 1) * stride;
             int q2 = qOff + Math.min(i + 2, len - 1) * stride;
             int q3 = qOff + Math.min(i + 3, len - 1) * stride;
-            scores4(qkv, q0, q1, q2, q3, keysT, headSize, padded, scale, scores);
+            scores4(qkv, q0, q1, q2, q3, work, headSize, padded, scale, work, scores);
             for (int r = 0; r < 4; r++) {
+                int row = scores + r * padded;
                 if (bias != null) {
-                    bias.addTo(Math.min(i + r, len - 1), scores, r * padded, len);
+                    bias.addTo(Math.min(i + r, len - 1), work, row, len);
                 }
                 // Padding keys get -inf, so the softmax runs over whole vectors and gives them weight 0.
-                java.util.Arrays.fill(scores, r * padded + len, (r + 1) * padded, Float.NEGATIVE_INFINITY);
-                inv[r] = 1f / expInPlace(scores, r * padded, padded);
+                java.util.Arrays.fill(work, row + len, row + padded, Float.NEGATIVE_INFINITY);
+                work[inv + r] = 1f / expInPlace(work, row, padded);
             }
-            values4(scores, padded, inv, rows, qkv, vOff, stride, len, headSize, out, outOff + i * outStride,
-                    outStride);
+            values4(work, scores, padded, work, inv, rows, qkv, vOff, stride, len, headSize, out,
+                    outOff + i * outStride, outStride);
         }
     }
 
     /**
-     * {@code keysT[d * padded + j]} = key {@code j}'s dimension {@code d}. Lanes past the last key read the block's
-     * first key again (a gather checks every lane's index, masked or not): those columns only feed scores that
-     * become -inf.
+     * {@code keysT[d * padded + j]} = key {@code j}'s dimension {@code d}, at the start of {@code keysT}. Lanes past
+     * the last key read the block's first key again (a gather checks every lane's index, masked or not): those
+     * columns only feed scores that become -inf.
      */
-    private static float[] transposedKeys(float[] qkv, int stride, int kOff, int len, int headSize, int padded) {
-        float[] keysT = new float[headSize * padded];
-        int[] index = new int[L];
+    private static void transposeKeys(float[] qkv, int stride, int kOff, int len, int headSize, int padded,
+            float[] keysT) {
+        int[] index = gatherIndex(stride);
         for (int jb = 0; jb < padded; jb += L) {
-            for (int j = 0; j < L; j++) {
-                index[j] = jb + j < len ? j * stride : 0;
-            }
+            int lanes = Math.min(L, len - jb) * L; // the row of the index table for this many keys
             int k0 = kOff + jb * stride;
             for (int d = 0; d < headSize; d++) {
-                FloatVector.fromArray(S, qkv, k0 + d, index, 0).intoArray(keysT, d * padded + jb);
+                FloatVector.fromArray(S, qkv, k0 + d, index, lanes).intoArray(keysT, d * padded + jb);
             }
         }
-        return keysT;
     }
+
+    /**
+     * Gather offsets for keys {@code stride} floats apart: row {@code v} ({@code index[v * L + j]}) is
+     * {@code j * stride} for the first {@code v} lanes and 0 after. A model has one stride, so the table is built
+     * once and kept (immutable, so any thread may read the one it finds).
+     */
+    private static int[] gatherIndex(int stride) {
+        int[] table = gatherTable;
+        if (table == null || table[L * L + 1] != stride) {
+            table = new int[(L + 1) * L];
+            for (int v = 1; v <= L; v++) {
+                for (int j = 0; j < v; j++) {
+                    table[v * L + j] = j * stride;
+                }
+            }
+            gatherTable = table;
+        }
+        return table;
+    }
+
+    private static volatile int[] gatherTable;
 
     /** {@code scores[r * padded + j] = scale * q_r . k_j} for the four queries at {@code q0..q3} and every key. */
     private static void scores4(float[] q, int q0, int q1, int q2, int q3, float[] keysT, int headSize, int padded,
-            float scale, float[] scores) {
+            float scale, float[] scores, int so) {
         int jb = 0;
         // Two key vectors at once: eight independent FMA chains hide the FMA latency.
         for (; jb + 2 * L <= padded; jb += 2 * L) {
@@ -554,14 +609,14 @@ final class VectorKernels extends TiledKernels {
                 a3 = u.fma(kv, a3);
                 c3 = u.fma(kw, c3);
             }
-            a0.mul(scale).intoArray(scores, jb);
-            c0.mul(scale).intoArray(scores, jb + L);
-            a1.mul(scale).intoArray(scores, padded + jb);
-            c1.mul(scale).intoArray(scores, padded + jb + L);
-            a2.mul(scale).intoArray(scores, 2 * padded + jb);
-            c2.mul(scale).intoArray(scores, 2 * padded + jb + L);
-            a3.mul(scale).intoArray(scores, 3 * padded + jb);
-            c3.mul(scale).intoArray(scores, 3 * padded + jb + L);
+            a0.mul(scale).intoArray(scores, so + jb);
+            c0.mul(scale).intoArray(scores, so + jb + L);
+            a1.mul(scale).intoArray(scores, so + padded + jb);
+            c1.mul(scale).intoArray(scores, so + padded + jb + L);
+            a2.mul(scale).intoArray(scores, so + 2 * padded + jb);
+            c2.mul(scale).intoArray(scores, so + 2 * padded + jb + L);
+            a3.mul(scale).intoArray(scores, so + 3 * padded + jb);
+            c3.mul(scale).intoArray(scores, so + 3 * padded + jb + L);
         }
         if (jb < padded) {
             // One key vector left: even and odd dimensions in separate chains, again eight in flight.
@@ -587,10 +642,10 @@ final class VectorKernels extends TiledKernels {
                 a2 = FloatVector.broadcast(S, q[q2 + d]).fma(kv, a2);
                 a3 = FloatVector.broadcast(S, q[q3 + d]).fma(kv, a3);
             }
-            a0.add(c0).mul(scale).intoArray(scores, jb);
-            a1.add(c1).mul(scale).intoArray(scores, padded + jb);
-            a2.add(c2).mul(scale).intoArray(scores, 2 * padded + jb);
-            a3.add(c3).mul(scale).intoArray(scores, 3 * padded + jb);
+            a0.add(c0).mul(scale).intoArray(scores, so + jb);
+            a1.add(c1).mul(scale).intoArray(scores, so + padded + jb);
+            a2.add(c2).mul(scale).intoArray(scores, so + 2 * padded + jb);
+            a3.add(c3).mul(scale).intoArray(scores, so + 3 * padded + jb);
         }
     }
 
@@ -617,8 +672,8 @@ final class VectorKernels extends TiledKernels {
      * {@code out[r] = inv[r] * sum_j scores[r * padded + j] v_j} for the first {@code rows} of four query rows,
      * row {@code r} written at {@code o0 + r * outStride}.
      */
-    private static void values4(float[] scores, int padded, float[] inv, int rows, float[] v, int vOff, int stride,
-            int len, int headSize, float[] out, int o0, int outStride) {
+    private static void values4(float[] scores, int so, int padded, float[] inv, int io, int rows, float[] v,
+            int vOff, int stride, int len, int headSize, float[] out, int o0, int outStride) {
         int d = 0;
         for (; d + 2 * L <= headSize; d += 2 * L) {
             FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
@@ -627,32 +682,32 @@ final class VectorKernels extends TiledKernels {
                 int vj = vOff + j * stride + d;
                 FloatVector vv = FloatVector.fromArray(S, v, vj);
                 FloatVector vw = FloatVector.fromArray(S, v, vj + L);
-                FloatVector u = FloatVector.broadcast(S, scores[j]);
+                FloatVector u = FloatVector.broadcast(S, scores[so + j]);
                 a0 = u.fma(vv, a0);
                 c0 = u.fma(vw, c0);
-                u = FloatVector.broadcast(S, scores[padded + j]);
+                u = FloatVector.broadcast(S, scores[so + padded + j]);
                 a1 = u.fma(vv, a1);
                 c1 = u.fma(vw, c1);
-                u = FloatVector.broadcast(S, scores[2 * padded + j]);
+                u = FloatVector.broadcast(S, scores[so + 2 * padded + j]);
                 a2 = u.fma(vv, a2);
                 c2 = u.fma(vw, c2);
-                u = FloatVector.broadcast(S, scores[3 * padded + j]);
+                u = FloatVector.broadcast(S, scores[so + 3 * padded + j]);
                 a3 = u.fma(vv, a3);
                 c3 = u.fma(vw, c3);
             }
-            a0.mul(inv[0]).intoArray(out, o0 + d);
-            c0.mul(inv[0]).intoArray(out, o0 + d + L);
+            a0.mul(inv[io]).intoArray(out, o0 + d);
+            c0.mul(inv[io]).intoArray(out, o0 + d + L);
             if (rows > 1) {
-                a1.mul(inv[1]).intoArray(out, o0 + outStride + d);
-                c1.mul(inv[1]).intoArray(out, o0 + outStride + d + L);
+                a1.mul(inv[io + 1]).intoArray(out, o0 + outStride + d);
+                c1.mul(inv[io + 1]).intoArray(out, o0 + outStride + d + L);
             }
             if (rows > 2) {
-                a2.mul(inv[2]).intoArray(out, o0 + 2 * outStride + d);
-                c2.mul(inv[2]).intoArray(out, o0 + 2 * outStride + d + L);
+                a2.mul(inv[io + 2]).intoArray(out, o0 + 2 * outStride + d);
+                c2.mul(inv[io + 2]).intoArray(out, o0 + 2 * outStride + d + L);
             }
             if (rows > 3) {
-                a3.mul(inv[3]).intoArray(out, o0 + 3 * outStride + d);
-                c3.mul(inv[3]).intoArray(out, o0 + 3 * outStride + d + L);
+                a3.mul(inv[io + 3]).intoArray(out, o0 + 3 * outStride + d);
+                c3.mul(inv[io + 3]).intoArray(out, o0 + 3 * outStride + d + L);
             }
         }
         for (; d + L <= headSize; d += L) {
@@ -662,24 +717,24 @@ final class VectorKernels extends TiledKernels {
             FloatVector a3 = a0;
             for (int j = 0; j < len; j++) {
                 FloatVector vv = FloatVector.fromArray(S, v, vOff + j * stride + d);
-                a0 = FloatVector.broadcast(S, scores[j]).fma(vv, a0);
-                a1 = FloatVector.broadcast(S, scores[padded + j]).fma(vv, a1);
-                a2 = FloatVector.broadcast(S, scores[2 * padded + j]).fma(vv, a2);
-                a3 = FloatVector.broadcast(S, scores[3 * padded + j]).fma(vv, a3);
+                a0 = FloatVector.broadcast(S, scores[so + j]).fma(vv, a0);
+                a1 = FloatVector.broadcast(S, scores[so + padded + j]).fma(vv, a1);
+                a2 = FloatVector.broadcast(S, scores[so + 2 * padded + j]).fma(vv, a2);
+                a3 = FloatVector.broadcast(S, scores[so + 3 * padded + j]).fma(vv, a3);
             }
-            a0.mul(inv[0]).intoArray(out, o0 + d);
+            a0.mul(inv[io]).intoArray(out, o0 + d);
             if (rows > 1) {
-                a1.mul(inv[1]).intoArray(out, o0 + outStride + d);
+                a1.mul(inv[io + 1]).intoArray(out, o0 + outStride + d);
             }
             if (rows > 2) {
-                a2.mul(inv[2]).intoArray(out, o0 + 2 * outStride + d);
+                a2.mul(inv[io + 2]).intoArray(out, o0 + 2 * outStride + d);
             }
             if (rows > 3) {
-                a3.mul(inv[3]).intoArray(out, o0 + 3 * outStride + d);
+                a3.mul(inv[io + 3]).intoArray(out, o0 + 3 * outStride + d);
             }
         }
         for (int r = 0; r < rows; r++) {
-            weightedValuesTail(scores, r * padded, inv[r], v, vOff, stride, len, d, headSize, out,
+            weightedValuesTail(scores, so + r * padded, inv[io + r], v, vOff, stride, len, d, headSize, out,
                     o0 + r * outStride);
         }
     }

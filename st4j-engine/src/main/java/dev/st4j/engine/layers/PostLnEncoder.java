@@ -3,6 +3,7 @@ package dev.st4j.engine.layers;
 import dev.st4j.engine.kernels.Kernels;
 import dev.st4j.engine.kernels.Parallel;
 import dev.st4j.engine.kernels.ScoreBias;
+import dev.st4j.engine.kernels.Workspace;
 import dev.st4j.engine.batch.PackedBatch;
 import java.util.List;
 
@@ -13,6 +14,8 @@ import java.util.List;
 public final class PostLnEncoder {
     /** Rows per task for the element-wise steps, enough to amortise the hand-off to a thread. */
     private static final int ROWS_PER_TASK = 16;
+    /** Attention tasks per thread, at least (pairs permitting): enough to balance, few enough to cost nothing. */
+    private static final int ATTENTION_TASKS_PER_THREAD = 16;
 
     private final Kernels kernels;
     private final List<EncoderLayer> layers;
@@ -105,20 +108,33 @@ public final class PostLnEncoder {
     }
 
     /**
-     * softmax(q k^T / sqrt(d) + bias) v for each sequence and head, over that sequence's tokens: one task per
-     * (sequence, head), writing its own column slice of {@code context}. Row {@code t} of {@code qkv} holds token
-     * {@code t}'s query, key and value side by side.
+     * softmax(q k^T / sqrt(d) + bias) v for each sequence and head, over that sequence's tokens, writing its own
+     * column slice of {@code context}. Row {@code t} of {@code qkv} holds token {@code t}'s query, key and value
+     * side by side. The (sequence, head) pairs go in runs of consecutive pairs, {@value #ATTENTION_TASKS_PER_THREAD}
+     * runs per thread (a batch of 32 sequences of 12 heads: 32 tasks of 12 pairs on 2 threads, not 384 tasks of
+     * a few microseconds each; one long sequence: one head per task), each with one borrowed workspace.
      */
     private void attention(float[] qkv, float[] context, PackedBatch packed, Parallel parallel) {
         float scale = (float) (1.0 / Math.sqrt(headSize));
         int stride = 3 * hidden;
-        parallel.forEach(packed.sequences() * heads, task -> {
-            int s = task / heads;
-            int head = task % heads;
-            int col = head * headSize;
-            int q = packed.offset(s) * stride + col;
-            kernels.attention(qkv, stride, q, q + hidden, q + 2 * hidden, packed.length(s), headSize, scale,
-                    headBias == null ? null : headBias[head], context, packed.offset(s) * hidden + col, hidden);
+        int pairs = packed.sequences() * heads;
+        int run = Math.max(1, pairs / (ATTENTION_TASKS_PER_THREAD * parallel.threads()));
+        parallel.forEach((pairs + run - 1) / run, task -> {
+            Workspace work = parallel.borrow(Workspace.class, Workspace::new);
+            try {
+                for (int pair = task * run; pair < Math.min(pairs, (task + 1) * run); pair++) {
+                    int s = pair / heads;
+                    int head = pair % heads;
+                    int col = head * headSize;
+                    int q = packed.offset(s) * stride + col;
+                    int len = packed.length(s);
+                    kernels.attention(qkv, stride, q, q + hidden, q + 2 * hidden, len, headSize, scale,
+                            headBias == null ? null : headBias[head], context, packed.offset(s) * hidden + col,
+                            hidden, work.floats(kernels.attentionWorkFloats(len, headSize)));
+                }
+            } finally {
+                parallel.giveBack(work);
+            }
         });
     }
 

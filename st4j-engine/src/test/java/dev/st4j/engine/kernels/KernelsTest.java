@@ -211,6 +211,31 @@ class KernelsTest {
         }
     }
 
+    /**
+     * One workspace reused across heads and lengths, left full of garbage by the call before (NaN, huge values),
+     * gives the bits of a fresh one: the kernel reads only what it wrote in the same call.
+     */
+    @Test
+    void attentionIgnoresWhatAReusedWorkspaceHolds() {
+        Random r = new Random(5);
+        int headSize = 32;
+        int stride = 3 * headSize;
+        for (Kernels k : new Kernels[] {SCALAR, VECTOR}) {
+            float[] work = new float[k.attentionWorkFloats(300, headSize)];
+            for (int len : new int[] {300, 1, 17, 33, 5, 300}) {
+                float[] qkv = random(r, len * stride, 1);
+                float[] fresh = new float[len * headSize];
+                float[] reused = new float[len * headSize];
+                k.attention(qkv, stride, 0, headSize, 2 * headSize, len, headSize, 0.2f, fresh, 0, headSize);
+                java.util.Arrays.fill(work, 0, work.length / 2, Float.NaN);
+                java.util.Arrays.fill(work, work.length / 2, work.length, 3e38f);
+                k.attention(qkv, stride, 0, headSize, 2 * headSize, len, headSize, 0.2f, null, reused, 0, headSize,
+                        work);
+                org.junit.jupiter.api.Assertions.assertArrayEquals(fresh, reused, k.describe() + " len " + len);
+            }
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(ints = {1, 6, 37})
     void attentionAddsTheScoreBiasBeforeSoftmax(int len) {
