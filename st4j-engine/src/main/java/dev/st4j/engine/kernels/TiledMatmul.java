@@ -81,7 +81,7 @@ final class TiledMatmul {
         parallel.forEach(colBlocks, block -> {
             int c0 = block * cb;
             int valid = Math.min(cb, n - c0);
-            float[] tileBias = tileBias(bias, c0, valid, cb);
+            float[] tileBias = tileBias(bias, c0, valid, new float[cb]);
             Scratch s = parallel.borrow(Scratch.class, Scratch::new);
             try {
                 float[] packed = pack(w, c0, valid, cb, k, s, tile);
@@ -116,10 +116,11 @@ final class TiledMatmul {
             int r0 = task / groups * ROW_BLOCK;
             int r1 = Math.min(rows, r0 + ROW_BLOCK);
             int g = task % groups;
+            float[] tileBias = new float[cb]; // one per task, refilled per block (was one per block)
             for (int block = g * colBlocks / groups; block < (g + 1) * colBlocks / groups; block++) {
                 int c0 = block * cb;
                 int valid = Math.min(cb, n - c0);
-                compute(x, r0, r1, k, w.block(block), tileBias(bias, c0, valid, cb), out, n, c0, valid, tile,
+                compute(x, r0, r1, k, w.block(block), tileBias(bias, c0, valid, tileBias), out, n, c0, valid, tile,
                         geluBy);
             }
         });
@@ -135,12 +136,15 @@ final class TiledMatmul {
         }
     }
 
-    /** {@code bias[c0, c0 + valid)} zero-padded to a whole column block (zeros when there is no bias). */
-    private static float[] tileBias(float[] bias, int c0, int valid, int cb) {
-        float[] tileBias = new float[cb];
+    /**
+     * {@code tileBias} (a whole column block) set to {@code bias[c0, c0 + valid)}, zero-padded (zeros when there is
+     * no bias).
+     */
+    private static float[] tileBias(float[] bias, int c0, int valid, float[] tileBias) {
         if (bias != null) {
             System.arraycopy(bias, c0, tileBias, 0, valid);
         }
+        java.util.Arrays.fill(tileBias, bias != null ? valid : 0, tileBias.length, 0f);
         return tileBias;
     }
 

@@ -459,6 +459,9 @@ final class VectorKernels extends TiledKernels {
      * (thread CPU time, interleaved, load 7-8): 1321/1335 -> 1132/1117 us (the cheaper {@link #exp}, the halving
      * folded, {@code p - z^2} without a negation); the up-projection's fused GELU epilogue costs the same as this
      * pass alone (up + GELU 11,336 us, up alone 10,008, down 9,422: the GELU is 1.3 of the 1.9 ms gap).
+     * Rejected: two vectors per iteration (each through an array-to-array helper), for more independent work in
+     * flight: 1729/1530 -> 1709/1474 us at 864 rows, 6937/6197 -> 6253/6059 at 4096, within the noise of the
+     * load average 9 it was measured at.
      */
     @Override
     public void gelu(float[] x, int off, int n) {
@@ -484,8 +487,9 @@ final class VectorKernels extends TiledKernels {
 
     @Override
     public int attentionWorkFloats(int len, int headSize) {
-        // Transposed keys, four rows of scores, four reciprocal sums.
-        return (headSize + 4) * padded(len) + 4;
+        // Transposed keys, four rows of scores, four reciprocal sums; or L transposed queries, their scores
+        // against every key (rounded up to 8), L reciprocal sums.
+        return Math.max((headSize + 4) * padded(len) + 4, (headSize + (len + 7) / 8 * 8 + 1) * L);
     }
 
     private static int padded(int len) {
@@ -493,6 +497,8 @@ final class VectorKernels extends TiledKernels {
     }
 
     /**
+     * Two layouts. Sequences shorter than {@link #QUERY_LANES_BELOW} without a score bias put queries in the
+     * lanes ({@link #attentionByQueryLanes}). Otherwise, keys in the lanes, as follows.
      * Keys are transposed to {@code [headSize, len rounded up to L]} (a gather per vector) so scores build up a
      * vector of keys at a time in registers; the weighted sum of values likewise accumulates in registers, a vector
      * of the head's dimensions at a time. Queries go four at a time so each loaded key or value vector feeds four
@@ -517,11 +523,22 @@ final class VectorKernels extends TiledKernels {
      * 17504/17618 -> 16204/16736. Rejected: {@link #sum} written out level by level with a constant shuffle
      * each (JFR put 26% of this kernel's samples on {@code sum}'s last line): 1269 -> 1259 us at len 27, noise;
      * {@code reduceLanes(ADD)} there instead (not tier-stable, timing only): 1246 us at len 27, 381 at 16 (-12%),
-     * so the horizontal sums are not where the short sequences lose.
+     * so the horizontal sums are not where the short sequences lose at 27 tokens (padding keys to 32 and the
+     * row-by-row softmax are; hence the query-lanes path).
+     *
+     * <p>Seen while measuring, not fixed: in 2 of about 14 {@code OpProfile} JVMs the compiled kernel boxed
+     * vectors (70 MB allocated per layer at 128 tokens, about 3 boxes per exponential, so most likely
+     * {@link #exp} left out of line at a call site) and ran ~1.5x slower for the rest of the run (16.5 -> 25.1 ms
+     * at 128 tokens). {@code exp} is 125 bytes of bytecode, above C2's always-inline size (35), so it is inlined
+     * only where the call site's profile counts as hot when the caller is compiled.
      */
     @Override
     public void attention(float[] qkv, int stride, int qOff, int kOff, int vOff, int len, int headSize,
             float scale, ScoreBias bias, float[] out, int outOff, int outStride, float[] work) {
+        if (bias == null && len < QUERY_LANES_BELOW) {
+            attentionByQueryLanes(qkv, stride, qOff, kOff, vOff, len, headSize, scale, out, outOff, outStride, work);
+            return;
+        }
         int padded = padded(len);
         int scores = headSize * padded;
         int inv = scores + 4 * padded;
@@ -542,9 +559,128 @@ final class VectorKernels extends TiledKernels {
                 java.util.Arrays.fill(work, row + len, row + padded, Float.NEGATIVE_INFINITY);
                 work[inv + r] = 1f / expInPlace(work, row, padded);
             }
-            values4(work, scores, padded, work, inv, rows, qkv, vOff, stride, len, headSize, out,
+            values4(work, scores, padded, 1, work, inv, rows, qkv, vOff, stride, len, headSize, out,
                     outOff + i * outStride, outStride);
         }
+    }
+
+    /**
+     * Sequences shorter than this take {@link #attentionByQueryLanes} ({@code -Dst4j.attentionQueryLanesBelow=0}
+     * turns it off, to compare). {@code OpProfile}, 32 sequences x 12 heads of 32, thread CPU time, the two
+     * paths interleaved twice at load average 6 (us per layer, query lanes / keys in lanes): len 8 195/194 vs
+     * 308/307, 16 346/362 vs 460/442, 27 945/937 vs 1316/1301, 40 1927/1955 vs 2447/2358, 48 2440/2375 vs
+     * 2511/2518, 64 4215/4712 vs 4392/4434, 96 10594/10426 vs 9610/10005, 128 17936/17822 vs 16542, 256
+     * 62596/62910 vs 59575: short sequences gain 20-37%, from 96 tokens on the keys-in-lanes path is 5-8% faster.
+     */
+    private static final int QUERY_LANES_BELOW = Integer.getInteger("st4j.attentionQueryLanesBelow", 64);
+
+    /**
+     * Attention with L queries in the lanes of a vector: the block's queries are transposed to
+     * {@code qt[d * L + lane]} (a gather per dimension), each key's scores against all L of them build up in one
+     * register (the key's dimensions broadcast from its row), so the softmax's max and sum run lane-wise over the
+     * keys, with no horizontal reductions and no padded keys; then {@link #values4} reads the key-major scores
+     * four queries at a time. Lanes past the last query repeat the block's first and are not written out; key
+     * groups past the last key repeat it and their scores are not read.
+     */
+    private static void attentionByQueryLanes(float[] qkv, int stride, int qOff, int kOff, int vOff, int len,
+            int headSize, float scale, float[] out, int outOff, int outStride, float[] work) {
+        int scores = headSize * L;
+        int inv = scores + (len + 7) / 8 * 8 * L;
+        int[] index = gatherIndex(stride);
+        for (int i0 = 0; i0 < len; i0 += L) {
+            int valid = Math.min(L, len - i0);
+            int q0 = qOff + i0 * stride;
+            for (int d = 0; d < headSize; d++) {
+                FloatVector.fromArray(S, qkv, q0 + d, index, valid * L).intoArray(work, d * L);
+            }
+            int j = 0;
+            for (; j + 8 <= len || (j < len && len - j > 4); j += 8) {
+                scoresOfKeys8(qkv, kOff, stride, j, len - 1, work, headSize, scale, work, scores + j * L);
+            }
+            for (; j < len; j += 4) {
+                scoresOfKeys4(qkv, kOff, stride, j, len - 1, work, headSize, scale, work, scores + j * L);
+            }
+            softmaxOverKeys(work, scores, len, inv);
+            for (int r = 0; r < valid; r += 4) {
+                values4(work, scores + r, 1, L, work, inv + r, Math.min(4, valid - r), qkv, vOff, stride, len,
+                        headSize, out, outOff + (i0 + r) * outStride, outStride);
+            }
+        }
+    }
+
+    /**
+     * {@code st[so + c * L + lane] = scale * q_lane . k_(j + c)} for eight keys from {@code j} (a key past
+     * {@code last} repeats {@code last}), {@code qt} holding the transposed queries: eight FMA chains.
+     */
+    private static void scoresOfKeys8(float[] qkv, int kOff, int stride, int j, int last, float[] qt, int headSize,
+            float scale, float[] st, int so) {
+        int k0 = kOff + j * stride;
+        int k1 = kOff + Math.min(j + 1, last) * stride;
+        int k2 = kOff + Math.min(j + 2, last) * stride;
+        int k3 = kOff + Math.min(j + 3, last) * stride;
+        int k4 = kOff + Math.min(j + 4, last) * stride;
+        int k5 = kOff + Math.min(j + 5, last) * stride;
+        int k6 = kOff + Math.min(j + 6, last) * stride;
+        int k7 = kOff + Math.min(j + 7, last) * stride;
+        FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+        for (int d = 0; d < headSize; d++) {
+            FloatVector q = FloatVector.fromArray(S, qt, d * L);
+            a0 = FloatVector.broadcast(S, qkv[k0 + d]).fma(q, a0);
+            a1 = FloatVector.broadcast(S, qkv[k1 + d]).fma(q, a1);
+            a2 = FloatVector.broadcast(S, qkv[k2 + d]).fma(q, a2);
+            a3 = FloatVector.broadcast(S, qkv[k3 + d]).fma(q, a3);
+            a4 = FloatVector.broadcast(S, qkv[k4 + d]).fma(q, a4);
+            a5 = FloatVector.broadcast(S, qkv[k5 + d]).fma(q, a5);
+            a6 = FloatVector.broadcast(S, qkv[k6 + d]).fma(q, a6);
+            a7 = FloatVector.broadcast(S, qkv[k7 + d]).fma(q, a7);
+        }
+        a0.mul(scale).intoArray(st, so);
+        a1.mul(scale).intoArray(st, so + L);
+        a2.mul(scale).intoArray(st, so + 2 * L);
+        a3.mul(scale).intoArray(st, so + 3 * L);
+        a4.mul(scale).intoArray(st, so + 4 * L);
+        a5.mul(scale).intoArray(st, so + 5 * L);
+        a6.mul(scale).intoArray(st, so + 6 * L);
+        a7.mul(scale).intoArray(st, so + 7 * L);
+    }
+
+    /** {@link #scoresOfKeys8} for four keys: the last few of a sequence. */
+    private static void scoresOfKeys4(float[] qkv, int kOff, int stride, int j, int last, float[] qt, int headSize,
+            float scale, float[] st, int so) {
+        int k0 = kOff + j * stride;
+        int k1 = kOff + Math.min(j + 1, last) * stride;
+        int k2 = kOff + Math.min(j + 2, last) * stride;
+        int k3 = kOff + Math.min(j + 3, last) * stride;
+        FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
+        for (int d = 0; d < headSize; d++) {
+            FloatVector q = FloatVector.fromArray(S, qt, d * L);
+            a0 = FloatVector.broadcast(S, qkv[k0 + d]).fma(q, a0);
+            a1 = FloatVector.broadcast(S, qkv[k1 + d]).fma(q, a1);
+            a2 = FloatVector.broadcast(S, qkv[k2 + d]).fma(q, a2);
+            a3 = FloatVector.broadcast(S, qkv[k3 + d]).fma(q, a3);
+        }
+        a0.mul(scale).intoArray(st, so);
+        a1.mul(scale).intoArray(st, so + L);
+        a2.mul(scale).intoArray(st, so + 2 * L);
+        a3.mul(scale).intoArray(st, so + 3 * L);
+    }
+
+    /**
+     * Replaces the key-major scores {@code st[so + j * L + lane]}, {@code j < len}, by {@code e^(s - max)} of their
+     * lane and writes each lane's {@code 1 / sum} at {@code st[io + lane]}.
+     */
+    private static void softmaxOverKeys(float[] st, int so, int len, int io) {
+        FloatVector m = FloatVector.fromArray(S, st, so);
+        for (int j = 1; j < len; j++) {
+            m = m.max(FloatVector.fromArray(S, st, so + j * L));
+        }
+        FloatVector sum = FloatVector.zero(S);
+        for (int j = 0; j < len; j++) {
+            FloatVector e = exp(FloatVector.fromArray(S, st, so + j * L).sub(m));
+            e.intoArray(st, so + j * L);
+            sum = sum.add(e);
+        }
+        ONE.div(sum).intoArray(st, io);
     }
 
     /**
@@ -669,10 +805,11 @@ final class VectorKernels extends TiledKernels {
     }
 
     /**
-     * {@code out[r] = inv[r] * sum_j scores[r * padded + j] v_j} for the first {@code rows} of four query rows,
-     * row {@code r} written at {@code o0 + r * outStride}.
+     * {@code out[r] = inv[io + r] * sum_j scores[so + r * rs + j * ks] v_j} for the first {@code rows} of four
+     * query rows, row {@code r} written at {@code o0 + r * outStride}: scores row-major ({@code rs} = the row
+     * length, {@code ks} = 1) or key-major ({@code rs} = 1, {@code ks} = L, {@link #attentionByQueryLanes}).
      */
-    private static void values4(float[] scores, int so, int padded, float[] inv, int io, int rows, float[] v,
+    private static void values4(float[] scores, int so, int rs, int ks, float[] inv, int io, int rows, float[] v,
             int vOff, int stride, int len, int headSize, float[] out, int o0, int outStride) {
         int d = 0;
         for (; d + 2 * L <= headSize; d += 2 * L) {
@@ -680,18 +817,19 @@ final class VectorKernels extends TiledKernels {
             FloatVector c0 = a0, c1 = a0, c2 = a0, c3 = a0;
             for (int j = 0; j < len; j++) {
                 int vj = vOff + j * stride + d;
+                int sj = so + j * ks;
                 FloatVector vv = FloatVector.fromArray(S, v, vj);
                 FloatVector vw = FloatVector.fromArray(S, v, vj + L);
-                FloatVector u = FloatVector.broadcast(S, scores[so + j]);
+                FloatVector u = FloatVector.broadcast(S, scores[sj]);
                 a0 = u.fma(vv, a0);
                 c0 = u.fma(vw, c0);
-                u = FloatVector.broadcast(S, scores[so + padded + j]);
+                u = FloatVector.broadcast(S, scores[sj + rs]);
                 a1 = u.fma(vv, a1);
                 c1 = u.fma(vw, c1);
-                u = FloatVector.broadcast(S, scores[so + 2 * padded + j]);
+                u = FloatVector.broadcast(S, scores[sj + 2 * rs]);
                 a2 = u.fma(vv, a2);
                 c2 = u.fma(vw, c2);
-                u = FloatVector.broadcast(S, scores[so + 3 * padded + j]);
+                u = FloatVector.broadcast(S, scores[sj + 3 * rs]);
                 a3 = u.fma(vv, a3);
                 c3 = u.fma(vw, c3);
             }
@@ -717,10 +855,11 @@ final class VectorKernels extends TiledKernels {
             FloatVector a3 = a0;
             for (int j = 0; j < len; j++) {
                 FloatVector vv = FloatVector.fromArray(S, v, vOff + j * stride + d);
-                a0 = FloatVector.broadcast(S, scores[so + j]).fma(vv, a0);
-                a1 = FloatVector.broadcast(S, scores[so + padded + j]).fma(vv, a1);
-                a2 = FloatVector.broadcast(S, scores[so + 2 * padded + j]).fma(vv, a2);
-                a3 = FloatVector.broadcast(S, scores[so + 3 * padded + j]).fma(vv, a3);
+                int sj = so + j * ks;
+                a0 = FloatVector.broadcast(S, scores[sj]).fma(vv, a0);
+                a1 = FloatVector.broadcast(S, scores[sj + rs]).fma(vv, a1);
+                a2 = FloatVector.broadcast(S, scores[sj + 2 * rs]).fma(vv, a2);
+                a3 = FloatVector.broadcast(S, scores[sj + 3 * rs]).fma(vv, a3);
             }
             a0.mul(inv[io]).intoArray(out, o0 + d);
             if (rows > 1) {
@@ -734,18 +873,18 @@ final class VectorKernels extends TiledKernels {
             }
         }
         for (int r = 0; r < rows; r++) {
-            weightedValuesTail(scores, so + r * padded, inv[io + r], v, vOff, stride, len, d, headSize, out,
+            weightedValuesTail(scores, so + r * rs, ks, inv[io + r], v, vOff, stride, len, d, headSize, out,
                     o0 + r * outStride);
         }
     }
 
     /** The head dimensions {@code [from, headSize)} that do not fill a vector. */
-    private static void weightedValuesTail(float[] scores, int sOff, float inv, float[] v, int vOff, int stride,
-            int len, int from, int headSize, float[] out, int outOff) {
+    private static void weightedValuesTail(float[] scores, int sOff, int ks, float inv, float[] v, int vOff,
+            int stride, int len, int from, int headSize, float[] out, int outOff) {
         for (int d = from; d < headSize; d++) {
             float sum = 0;
             for (int j = 0; j < len; j++) {
-                sum = Math.fma(scores[sOff + j], v[vOff + j * stride + d], sum);
+                sum = Math.fma(scores[sOff + j * ks], v[vOff + j * stride + d], sum);
             }
             out[outOff + d] = sum * inv;
         }

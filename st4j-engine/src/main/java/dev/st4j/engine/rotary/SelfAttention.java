@@ -4,6 +4,7 @@ import dev.st4j.engine.batch.PackedBatch;
 import dev.st4j.engine.kernels.Kernels;
 import dev.st4j.engine.kernels.Parallel;
 import dev.st4j.engine.kernels.WeightMatrix;
+import dev.st4j.engine.kernels.Workspace;
 
 /**
  * Multi-head self-attention with grouped-query heads (each key/value head serves {@code heads / kvHeads} query
@@ -106,9 +107,15 @@ public final class SelfAttention {
             if (mask.equals(AttentionMask.bidirectional()) && softcap == 0) {
                 // Every key of the sequence: the kernels' blocked attention, which reads q, k, v at any offsets.
                 int q = first * stride;
-                kernels.attention(projected, stride, q + h * headDim, q + keys + kv * headDim,
-                        q + keys + (kvHeads + kv) * headDim, batch.length(s), headDim, scale, context,
-                        first * keys + h * headDim, keys);
+                int len = batch.length(s);
+                Workspace work = parallel.borrow(Workspace.class, Workspace::new);
+                try {
+                    kernels.attention(projected, stride, q + h * headDim, q + keys + kv * headDim,
+                            q + keys + (kvHeads + kv) * headDim, len, headDim, scale, null, context,
+                            first * keys + h * headDim, keys, work.floats(kernels.attentionWorkFloats(len, headDim)));
+                } finally {
+                    parallel.giveBack(work);
+                }
                 return;
             }
             attendOne(kernels, projected, stride, first, batch.length(s), h * headDim,

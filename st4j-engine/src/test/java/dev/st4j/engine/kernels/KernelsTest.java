@@ -192,8 +192,9 @@ class KernelsTest {
         assertClose(g1, g2, "gelu");
     }
 
+    /** Lengths on both sides of the vector kernel's switch from queries in lanes to keys in lanes (64). */
     @ParameterizedTest
-    @ValueSource(ints = {1, 7, 383, 385})
+    @ValueSource(ints = {1, 7, 12, 13, 27, 63, 64, 383, 385})
     void attentionAgrees(int len) {
         Random r = new Random(len);
         for (int headSize : new int[] {32, 7}) {
