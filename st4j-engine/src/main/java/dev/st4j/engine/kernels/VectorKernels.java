@@ -461,7 +461,9 @@ final class VectorKernels extends TiledKernels {
      * pass alone (up + GELU 11,336 us, up alone 10,008, down 9,422: the GELU is 1.3 of the 1.9 ms gap).
      * Rejected: two vectors per iteration (each through an array-to-array helper), for more independent work in
      * flight: 1729/1530 -> 1709/1474 us at 864 rows, 6937/6197 -> 6253/6059 at 4096, within the noise of the
-     * load average 9 it was measured at.
+     * load average 9 it was measured at. In the matmul epilogue, one call per row over a task's whole group of
+     * columns instead of one per row and 32-column block: the epilogue's cost (up + GELU minus up alone, 864 /
+     * 4096 rows) 1282/1175 and 5972/5726 us -> 1267/1827 and 5922/5465, noise at load 11; not kept.
      */
     @Override
     public void gelu(float[] x, int off, int n) {
