@@ -25,7 +25,8 @@ import java.util.Random;
  * </pre>
  *
  * For an A/B of two engine builds, run it alternately with each build's {@code st4j-engine} jar first on the class
- * path. Prints, per op, the median over {@code reps} repetitions of CPU microseconds per call (and the min-max
+ * path. With {@code --threads} above 1 the figures are the calling thread's CPU time only (its share of the tasks
+ * and its spinning), not the op's total. Prints, per op, the median over {@code reps} repetitions of CPU microseconds per call (and the min-max
  * range, which says how noisy the machine was), and GFLOP/s where the op has a FLOP count.
  */
 public final class OpProfile {
