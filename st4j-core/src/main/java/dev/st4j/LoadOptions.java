@@ -67,6 +67,11 @@ public record LoadOptions(
         prompts = prompts == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(prompts));
     }
 
+    /** {@link #device()} as a {@link Device}: the CPU when none is set. */
+    public Device parsedDevice() {
+        return device == null ? Device.CPU : Device.parse(device, "device");
+    }
+
     /** All defaults. */
     public static LoadOptions defaults() {
         return builder().build();

@@ -3,7 +3,6 @@ package dev.st4j;
 import dev.st4j.backend.BackendOptions;
 import dev.st4j.backend.Device;
 import dev.st4j.backend.TokenBatch;
-import dev.st4j.hub.HubDownloader;
 import dev.st4j.internal.encoding.BatchPipeline;
 import dev.st4j.internal.encoding.InferenceWorkers;
 import dev.st4j.internal.encoding.TerminalProgressBar;
@@ -63,8 +62,6 @@ public final class SentenceTransformer implements AutoCloseable {
     private volatile boolean closed;
     /** Threads per forward pass the backend was loaded with (0: all cores); sizes the default pool. */
     private volatile int intraOpThreads;
-    /** Where the model's transformer runs (LoadOptions.device); the default pool's device when it is a GPU. */
-    private volatile Device device = Device.CPU;
 
     private SentenceTransformer(Path folder, Pipeline pipeline, Map<String, String> prompts,
             String defaultPromptName, SimilarityFunction similarityFunction, Integer truncateDim,
@@ -174,7 +171,7 @@ public final class SentenceTransformer implements AutoCloseable {
         Integer truncate = options.truncateDim() != null ? options.truncateDim()
                 : useSaved ? config.truncateDim() : null;
 
-        Device device = HubDownloader.device(options);
+        Device device = options.parsedDevice();
         BackendOptions backendOptions = new BackendOptions(options.threads(), options.onnxFileName(),
                 options.tokenizer(), options.replaceUnpairedSurrogates(), device);
         Pipeline pipeline = Pipeline.load(folder, config, options.backend(), backendOptions);
@@ -188,7 +185,6 @@ public final class SentenceTransformer implements AutoCloseable {
                 Collections.unmodifiableMap(prompts), defaultPrompt, similarity, truncate,
                 ModelCard.Source.read(folder.root()));
         model.intraOpThreads = backendOptions.effectiveThreads();
-        model.device = device;
         return model;
     }
 
@@ -335,8 +331,8 @@ public final class SentenceTransformer implements AutoCloseable {
      * {@code threads(1)} gets one worker per core).
      */
     public EncodePool startMultiProcessPool() {
-        if (device.cuda()) {
-            return startMultiProcessPool(List.of(device.toString()));
+        if (pipeline.input() instanceof dev.st4j.pipeline.Transformer t && t.device().cuda()) {
+            return startMultiProcessPool(List.of(t.device().toString()));
         }
         int cores = Runtime.getRuntime().availableProcessors();
         int workers = Math.max(1, cores / (intraOpThreads > 0 ? intraOpThreads : cores));

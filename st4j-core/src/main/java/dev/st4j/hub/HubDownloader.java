@@ -63,12 +63,7 @@ public final class HubDownloader {
         HubSettings settings = HubSettings.resolve(options.cacheFolder(), options.token(), options.localFilesOnly(),
                 Environment.system());
         return new HubDownloader(settings).downloadModel(ModelNames.toRepoId(nameOrRepoId), options.revision(),
-                options.backend(), options.onnxFileName(), device(options));
-    }
-
-    /** The device the options name, which decides which backends (and so which weights) can serve. */
-    public static Device device(LoadOptions options) {
-        return options.device() == null ? Device.CPU : Device.parse(options.device(), "device");
+                options.backend(), options.onnxFileName(), options.parsedDevice());
     }
 
     public HubSettings settings() {
