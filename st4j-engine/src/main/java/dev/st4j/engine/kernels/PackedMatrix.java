@@ -28,7 +28,7 @@ final class PackedMatrix implements WeightMatrix {
         for (int b = 0; b < blocks.length; b++) {
             int c0 = b * cb;
             int valid = Math.min(cb, n - c0);
-            w.readRows(c0, valid, rowsBuf, 0);
+            w.readRowsOnce(c0, valid, rowsBuf, 0);
             blocks[b] = new float[cb * k];
             tile.pack(rowsBuf, valid, k, blocks[b]);
         }
