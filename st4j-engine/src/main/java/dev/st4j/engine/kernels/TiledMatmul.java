@@ -9,7 +9,7 @@ package dev.st4j.engine.kernels;
  * sums, and each output accumulates over {@code i} in order, as the scalar loop does, however the work is split.
  */
 final class TiledMatmul {
-    /** A multiple of the vector kernel's six rows, so only the last block of a matmul has a remainder. */
+    /** A multiple of the vector tile's four or six rows, so only the last block of a matmul has a remainder. */
     static final int ROW_BLOCK = 72;
 
     /** Tasks per thread that a matmul with weights packed at load is cut into, at least (shape permitting). */
