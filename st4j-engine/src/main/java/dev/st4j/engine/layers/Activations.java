@@ -4,12 +4,14 @@ package dev.st4j.engine.layers;
  * The activations of one forward pass, pooled by the model's {@link PostLnEncoder} (one per concurrent caller, and
  * released with the model, where a thread-local would outlive it in every caller's thread) so consecutive batches
  * reuse them instead of allocating (and zeroing) ~12 MB each time. Every step overwrites the part it uses, so stale
- * contents are harmless; buffers of batches above {@link #MAX_REUSED_TOKENS} are not pooled, so a rare huge batch
- * is not retained.
+ * contents are harmless; buffers above {@link #MAX_REUSED_BYTES} are not pooled, so a rare huge batch is not
+ * retained. The bound is in bytes, not tokens, so a default batch of long texts (32 x 256 tokens of a 384-wide model:
+ * 126 MB) is reused too: with a 4,096-token bound those batches allocated fresh buffers straight into the old
+ * generation, and the launcher's serial collector grew the heap rather than collect them (peak RSS of
+ * {@code st4j encode} over 3,000 corpus texts ~580-660 MB with the token bound, see st4j-bench/README.md).
  */
 public final class Activations {
-    static final int MAX_REUSED_TOKENS = 4096;
-    private int tokens;
+    static final long MAX_REUSED_BYTES = 128L << 20;
 
     float[] x = new float[0];
     float[] qkv = new float[0];
@@ -22,7 +24,6 @@ public final class Activations {
     /** {@code reused} (or new buffers when null) grown to hold {@code tokens}. */
     static Activations reserve(Activations reused, int tokens, int hidden, int intermediate) {
         Activations a = reused != null ? reused : new Activations();
-        a.tokens = Math.max(a.tokens, tokens);
         a.x = grow(a.x, tokens * hidden);
         a.qkv = grow(a.qkv, tokens * 3 * hidden);
         a.context = grow(a.context, tokens * hidden);
@@ -33,7 +34,7 @@ public final class Activations {
 
     /** Whether these buffers are small enough to keep for later batches. */
     boolean reusable() {
-        return tokens <= MAX_REUSED_TOKENS;
+        return 4L * ((long) x.length + qkv.length + context.length + y.length + inner.length) <= MAX_REUSED_BYTES;
     }
 
     /** The packed hidden states, {@code [tokens, hidden]}: the embeddings go in, the last hidden state comes out. */
