@@ -57,7 +57,7 @@ public record EncodeOptions(
                 throw new IllegalArgumentException(
                         "devices must name at least one device, e.g. List.of(\"cpu\", \"cpu\"), or be null");
             }
-            devices.forEach(dev.st4j.internal.encoding.Device::parse);
+            devices.forEach(d -> dev.st4j.backend.Device.parse(d, "devices"));
             devices = java.util.List.copyOf(devices);
         }
     }

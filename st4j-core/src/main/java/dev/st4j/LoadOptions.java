@@ -1,5 +1,6 @@
 package dev.st4j;
 
+import dev.st4j.backend.Device;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -28,6 +29,9 @@ import java.util.Map;
  * @param replaceUnpairedSurrogates tokenize a text holding an unpaired UTF-16 surrogate with that one code unit
  *     replaced by U+FFFD, instead of refusing it with an {@code UnpairedSurrogateException} (the default, as Python
  *     refuses such strings)
+ * @param device where the transformer runs (Python's {@code device}): {@code "cpu"} (the default, when null),
+ *     {@code "cuda"} or {@code "cuda:N"}; CUDA runs through ONNX Runtime's CUDA execution provider, which needs
+ *     {@code com.microsoft.onnxruntime:onnxruntime_gpu} on the class path in place of {@code onnxruntime}
  */
 public record LoadOptions(
         String backend,
@@ -42,7 +46,8 @@ public record LoadOptions(
         String token,
         boolean localFilesOnly,
         String tokenizer,
-        boolean replaceUnpairedSurrogates) {
+        boolean replaceUnpairedSurrogates,
+        String device) {
 
     public LoadOptions {
         if (threads < 0) {
@@ -58,7 +63,13 @@ public record LoadOptions(
         if (tokenizer != null && !tokenizer.equals("java") && !tokenizer.equals("djl")) {
             throw new IllegalArgumentException("tokenizer must be \"java\" or \"djl\", got \"" + tokenizer + "\"");
         }
+        device = device == null ? null : Device.parse(device, "device").toString();
         prompts = prompts == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(prompts));
+    }
+
+    /** {@link #device()} as a {@link Device}: the CPU when none is set. */
+    public Device parsedDevice() {
+        return device == null ? Device.CPU : Device.parse(device, "device");
     }
 
     /** All defaults. */
@@ -86,6 +97,7 @@ public record LoadOptions(
         b.localFilesOnly = localFilesOnly;
         b.tokenizer = tokenizer;
         b.replaceUnpairedSurrogates = replaceUnpairedSurrogates;
+        b.device = device;
         return b;
     }
 
@@ -104,8 +116,15 @@ public record LoadOptions(
         private boolean localFilesOnly;
         private String tokenizer;
         private boolean replaceUnpairedSurrogates;
+        private String device;
 
         private Builder() {}
+
+        /** {@code "cpu"} (default), {@code "cuda"} or {@code "cuda:N"}: where the transformer runs. */
+        public Builder device(String device) {
+            this.device = device;
+            return this;
+        }
 
         /**
          * Replace an unpaired UTF-16 surrogate with U+FFFD (that code unit only) instead of refusing the text
@@ -185,7 +204,7 @@ public record LoadOptions(
         public LoadOptions build() {
             return new LoadOptions(backend, onnxFileName, threads, truncateDim, similarityFunction, prompts,
                     defaultPromptName, cacheFolder, revision, token, localFilesOnly, tokenizer,
-                    replaceUnpairedSurrogates);
+                    replaceUnpairedSurrogates, device);
         }
     }
 }

@@ -46,7 +46,7 @@ final class ModelLocator {
         HubSettings settings = HubSettings.resolve(options.cacheFolder(), options.token(), options.localFilesOnly(),
                 env);
         return new HubDownloader(settings).downloadModel(repoId, options.revision(), options.backend(),
-                options.onnxFileName());
+                options.onnxFileName(), options.parsedDevice());
     }
 
     private static boolean embeddedServes(EmbeddedModels.Embedded embedded, LoadOptions options) {

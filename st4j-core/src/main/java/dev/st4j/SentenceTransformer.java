@@ -1,6 +1,7 @@
 package dev.st4j;
 
 import dev.st4j.backend.BackendOptions;
+import dev.st4j.backend.Device;
 import dev.st4j.backend.TokenBatch;
 import dev.st4j.internal.encoding.BatchPipeline;
 import dev.st4j.internal.encoding.InferenceWorkers;
@@ -170,9 +171,16 @@ public final class SentenceTransformer implements AutoCloseable {
         Integer truncate = options.truncateDim() != null ? options.truncateDim()
                 : useSaved ? config.truncateDim() : null;
 
+        Device device = options.parsedDevice();
         BackendOptions backendOptions = new BackendOptions(options.threads(), options.onnxFileName(),
-                options.tokenizer(), options.replaceUnpairedSurrogates());
+                options.tokenizer(), options.replaceUnpairedSurrogates(), device);
         Pipeline pipeline = Pipeline.load(folder, config, options.backend(), backendOptions);
+        try {
+            pipeline.inputs().forEach(input -> input.onDevice(device)); // each is there, or says why it cannot be
+        } catch (RuntimeException e) {
+            pipeline.close();
+            throw e;
+        }
         SentenceTransformer model = new SentenceTransformer(dir.toAbsolutePath(), pipeline,
                 Collections.unmodifiableMap(prompts), defaultPrompt, similarity, truncate,
                 ModelCard.Source.read(folder.root()));
@@ -306,20 +314,29 @@ public final class SentenceTransformer implements AutoCloseable {
 
     /**
      * Starts a pool of encode workers, one per device ({@code "cpu"}, {@code "cuda"}, {@code "cuda:N"}), as
-     * Python's {@code start_multi_process_pool}. The workers are threads sharing this model's weights.
+     * Python's {@code start_multi_process_pool}. The workers are threads sharing this model's weights; a worker on
+     * another device than the model's gets the transformer opened on its device (see {@link EncodePool}).
+     *
+     * @throws IllegalArgumentException {@code devices} is empty or names an unknown device, or no installed backend
+     *     runs the model on one of them (CUDA needs the onnx backend and {@code com.microsoft.onnxruntime:
+     *     onnxruntime_gpu} on the class path in place of {@code onnxruntime}; the message says which)
      */
     public EncodePool startMultiProcessPool(List<String> devices) {
-        return new EncodePool(devices);
+        return guarded(() -> new EncodePool(devices, pipeline.inputs()));
     }
 
     /**
-     * Starts a CPU pool that fills the machine: as many workers as the cores divided by the model's threads per
-     * forward pass (a model loaded with {@code threads(1)} gets one worker per core).
+     * Starts a pool that fills the machine: for a model loaded on a GPU ({@code LoadOptions.device}), one worker on
+     * it; else as many CPU workers as the cores divided by the model's threads per forward pass (a model loaded with
+     * {@code threads(1)} gets one worker per core).
      */
     public EncodePool startMultiProcessPool() {
+        if (pipeline.input() instanceof dev.st4j.pipeline.Transformer t && t.device().cuda()) {
+            return startMultiProcessPool(List.of(t.device().toString()));
+        }
         int cores = Runtime.getRuntime().availableProcessors();
         int workers = Math.max(1, cores / (intraOpThreads > 0 ? intraOpThreads : cores));
-        return new EncodePool(java.util.Collections.nCopies(workers, "cpu"));
+        return startMultiProcessPool(java.util.Collections.nCopies(workers, "cpu"));
     }
 
     /** Stops a pool's workers (Python's {@code stop_multi_process_pool}); the same as {@code pool.close()}. */
@@ -714,14 +731,16 @@ public final class SentenceTransformer implements AutoCloseable {
         EncodePool pool = options.pool();
         boolean temporaryPool = pool == null && options.devices() != null;
         if (temporaryPool) {
-            pool = startMultiProcessPool(options.devices());
+            pool = new EncodePool(options.devices(), pipeline.inputs());
         }
         InferenceWorkers workers = null;
+        BatchPipeline.Placement placement = BatchPipeline.Placement.SHARED;
         boolean ownWorkers = false;
         try {
             int chunk;
             if (pool != null) {
                 workers = pool.workers();
+                placement = pool.placement();
                 chunk = options.chunkSize() != null ? options.chunkSize()
                         : BatchPipeline.defaultChunkSize(size, workers.size());
             } else {
@@ -736,7 +755,7 @@ public final class SentenceTransformer implements AutoCloseable {
             BatchPipeline.Settings settings = new BatchPipeline.Settings(plan, prompt, promptLength, dim,
                     options.normalizeEmbeddings(), batcher, chunk, progress(options, size), this::checkOpen,
                     f -> EncodeRequests.checkWidth(plan, f, width));
-            return BatchPipeline.run(texts, size, settings, workers,
+            return BatchPipeline.run(texts, size, settings, workers, placement,
                     (first, count, rows) -> sink.accept(first, FloatMatrix.wrap(count, dim, rows)));
         } finally {
             if (ownWorkers) {

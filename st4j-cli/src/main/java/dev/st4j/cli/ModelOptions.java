@@ -3,6 +3,7 @@ package dev.st4j.cli;
 import dev.st4j.Fix;
 import dev.st4j.LoadOptions;
 import dev.st4j.SentenceTransformer;
+import dev.st4j.backend.Device;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -32,6 +33,11 @@ final class ModelOptions {
     @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
             description = "Threads per forward pass (default: all cores).")
     int threads;
+
+    @Option(names = "--device", paramLabel = "cpu|cuda|cuda:N",
+            description = "Where the transformer runs (default: cpu). CUDA runs through the onnx backend and needs "
+                    + "ONNX Runtime's GPU build (com.microsoft.onnxruntime:onnxruntime_gpu) on the class path.")
+    String device;
 
     @Option(names = "--max-seq-length", paramLabel = "N",
             description = "Override the model's max sequence length in tokens.")
@@ -85,11 +91,15 @@ final class ModelOptions {
         return model + " revision=" + revision + " backend=" + backend + " onnx-file=" + onnxFile
                 + " max-seq-length=" + maxSeqLength + " default-prompt-name=" + defaultPromptName
                 + " prompts=" + (promptsFile == null ? null : readPrompts(promptsFile))
-                + (replaceUnpairedSurrogates ? " replace-unpaired-surrogates" : "");
+                + (replaceUnpairedSurrogates ? " replace-unpaired-surrogates" : "")
+                + (device == null ? "" : " device=" + Device.parse(device, "--device"));
     }
 
     SentenceTransformer load() {
-        LoadOptions.Builder b = LoadOptions.builder()
+        if (device != null) {
+            Device.parse(device, "--device"); // a bad one named by its flag
+        }
+        LoadOptions.Builder b = LoadOptions.builder().device(device)
                 .backend(backend).onnxFileName(onnxFile).threads(threads).revision(revision)
                 .cacheFolder(cacheFolder).localFilesOnly(offline).token(token).defaultPromptName(defaultPromptName)
                 .replaceUnpairedSurrogates(replaceUnpairedSurrogates);

@@ -79,6 +79,11 @@ final class ServeCommand implements Callable<Integer> {
             description = "Threads per forward pass (default: all cores).")
     int threads;
 
+    @Option(names = "--device", paramLabel = "cpu|cuda|cuda:N",
+            description = "Where the models' transformers run (default: cpu); CUDA needs the onnx backend and "
+                    + "com.microsoft.onnxruntime:onnxruntime_gpu on the class path.")
+    String device;
+
     @Option(names = "--offline", description = "Use only local folders, embedded models and the hub cache.")
     boolean offline;
 
@@ -156,6 +161,9 @@ final class ServeCommand implements Callable<Integer> {
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("--port must be 0..65535, got " + port);
         }
+        if (device != null) {
+            dev.st4j.backend.Device.parse(device, "--device"); // a bad one named by its flag
+        }
         ServerOptions.Builder b = ServerOptions.builder().host(host).port(port).maxBatchTokens(maxBatchTokens)
                 .maxBatchRequests(maxBatchRequests).maxClientBatch(maxClientBatch).maxBodyBytes(maxBodyBytes)
                 .requestTimeout(requestTimeout == null ? null : duration("--request-timeout", requestTimeout));
@@ -177,7 +185,8 @@ final class ServeCommand implements Callable<Integer> {
         Map<String, SentenceTransformer> loaded = new LinkedHashMap<>();
         CountDownLatch stopped = new CountDownLatch(1);
         try {
-            LoadOptions load = LoadOptions.builder().backend(backend).threads(threads).localFilesOnly(offline)
+            LoadOptions load = LoadOptions.builder().backend(backend).threads(threads).device(device)
+                    .localFilesOnly(offline)
                     .replaceUnpairedSurrogates(replaceUnpairedSurrogates).build();
             Map<String, ModelSource> sources = new LinkedHashMap<>();
             for (var e : specs.entrySet()) {

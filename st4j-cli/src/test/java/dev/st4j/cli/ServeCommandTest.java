@@ -51,6 +51,9 @@ class ServeCommandTest {
         CommandLineTest.Run zeroTimeout = run("serve", "--request-timeout", "0", "--port", "0");
         assertEquals(2, zeroTimeout.exit());
         assertTrue(zeroTimeout.err().contains("--request-timeout"), zeroTimeout.err());
+        CommandLineTest.Run device = run("serve", "--device", "gpu", "--port", "0");
+        assertEquals(2, device.exit());
+        assertTrue(device.err().contains("--device: 'gpu'"), device.err());
         CommandLineTest.Run empty = run("serve", "--model", "=all-MiniLM-L6-v2", "--port", "0");
         assertEquals(2, empty.exit());
         assertTrue(empty.err().contains("NAME=MODEL"), empty.err());

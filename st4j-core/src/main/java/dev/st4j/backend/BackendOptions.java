@@ -10,8 +10,11 @@ package dev.st4j.backend;
  *     tokenizers through DJL, a native library)
  * @param replaceUnpairedSurrogates the tokenizer turns an unpaired UTF-16 surrogate into U+FFFD instead of refusing
  *     the text
+ * @param device where the forward pass runs ({@link Device#CPU} when null); a backend that cannot run there says
+ *     so in {@link BackendProvider#runsOn}
  */
-public record BackendOptions(int threads, String onnxFileName, String tokenizer, boolean replaceUnpairedSurrogates) {
+public record BackendOptions(int threads, String onnxFileName, String tokenizer, boolean replaceUnpairedSurrogates,
+        Device device) {
 
     /** Options with the default tokenizer (st4j's Java implementation). */
     public BackendOptions(int threads, String onnxFileName) {
@@ -23,10 +26,21 @@ public record BackendOptions(int threads, String onnxFileName, String tokenizer,
         this(threads, onnxFileName, tokenizer, false);
     }
 
+    /** Options for the CPU. */
+    public BackendOptions(int threads, String onnxFileName, String tokenizer, boolean replaceUnpairedSurrogates) {
+        this(threads, onnxFileName, tokenizer, replaceUnpairedSurrogates, Device.CPU);
+    }
+
     public BackendOptions {
         if (threads < 0) {
             throw new IllegalArgumentException("threads must be >= 0, got " + threads);
         }
+        device = device == null ? Device.CPU : device;
+    }
+
+    /** The same options on another device. */
+    public BackendOptions onDevice(Device other) {
+        return new BackendOptions(threads, onnxFileName, tokenizer, replaceUnpairedSurrogates, other);
     }
 
     /** The thread count to use: {@link #threads()} or, when 0, the number of available cores. */

@@ -28,6 +28,16 @@ public interface BackendProvider {
     Support supports(JsonNode config, BackendOptions options);
 
     /**
+     * Whether this backend runs forward passes on {@code device}. The default is the CPU only; a backend that
+     * runs GPUs overrides it and answers from what is installed (no weights are read).
+     */
+    default Support runsOn(Device device) {
+        return device.cuda() ? Support.no("the " + name() + " backend runs on the CPU only, not on " + device
+                + " (CUDA runs through ONNX Runtime: the onnx backend, with " + Device.CUDA_ARTIFACT
+                + " on the class path)") : Support.YES;
+    }
+
+    /**
      * The files this backend would load from a Transformer folder, chosen from {@code files} (every file of the
      * folder, relative, {@code /}-separated; for a hub repository, its listing). Files named inside those (shards,
      * external data) come from {@link #referencedFiles} once these are local.

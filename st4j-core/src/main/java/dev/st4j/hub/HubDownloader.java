@@ -6,6 +6,7 @@ import dev.st4j.LoadOptions;
 import dev.st4j.UnsupportedModelException;
 import dev.st4j.backend.BackendOptions;
 import dev.st4j.backend.BackendProvider;
+import dev.st4j.backend.Device;
 import dev.st4j.internal.backends.Backends;
 import dev.st4j.internal.modelfolder.ModelFolder;
 import dev.st4j.internal.modelfolder.ModelNames;
@@ -62,7 +63,7 @@ public final class HubDownloader {
         HubSettings settings = HubSettings.resolve(options.cacheFolder(), options.token(), options.localFilesOnly(),
                 Environment.system());
         return new HubDownloader(settings).downloadModel(ModelNames.toRepoId(nameOrRepoId), options.revision(),
-                options.backend(), options.onnxFileName());
+                options.backend(), options.onnxFileName(), options.parsedDevice());
     }
 
     public HubSettings settings() {
@@ -83,9 +84,17 @@ public final class HubDownloader {
      * @throws HubException the network failed after retries, or a download failed verification twice
      */
     public Path downloadModel(String repoId, String revision, String backend, String onnxFileName) {
+        return downloadModel(repoId, revision, backend, onnxFileName, Device.CPU);
+    }
+
+    /**
+     * As {@link #downloadModel(String, String, String, String)}, choosing the weights of a backend that runs on
+     * {@code device} (on a CUDA device: the ONNX export).
+     */
+    public Path downloadModel(String repoId, String revision, String backend, String onnxFileName, Device device) {
         String rev = revision == null || revision.isBlank() ? DEFAULT_REVISION : revision;
         HubCache cache = new HubCache(settings.cacheRoot(), repoId);
-        Want want = new Want(backend, new BackendOptions(0, onnxFileName));
+        Want want = new Want(backend, new BackendOptions(0, onnxFileName, null, false, device));
         if (settings.offline()) {
             return fromCache(cache, rev, want, null);
         }

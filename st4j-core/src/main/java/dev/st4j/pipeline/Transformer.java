@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.st4j.ModelFormatException;
 import dev.st4j.UnsupportedModelException;
 import dev.st4j.backend.BackendOptions;
+import dev.st4j.backend.Device;
 import dev.st4j.backend.TransformerBackend;
 import dev.st4j.internal.backends.Backends;
 import dev.st4j.internal.modelfolder.ModelFolder;
@@ -54,10 +55,19 @@ public final class Transformer implements InputModule {
     /** {@code output_hidden_states} of the network's config: Python then hands every layer to later modules. */
     private final boolean outputHiddenStates;
     private final OptionalInt hiddenLayers;
+    /** The backend asked for (null: the default choice) and its options, to open the network on other devices. */
+    private final String backendName;
+    private final BackendOptions options;
+    /** False for a copy on another device ({@link #onDevice}), which closes its backend but not the tokenizer. */
+    private final boolean ownsTokenizer;
 
     private Transformer(Path folder, TextTokenizer tokenizer, TransformerBackend backend, int hiddenSize,
-            boolean doLowerCase, boolean outputHiddenStates, OptionalInt hiddenLayers) {
+            boolean doLowerCase, boolean outputHiddenStates, OptionalInt hiddenLayers, String backendName,
+            BackendOptions options, boolean ownsTokenizer) {
         this.folder = folder;
+        this.backendName = backendName;
+        this.options = options;
+        this.ownsTokenizer = ownsTokenizer;
         this.outputHiddenStates = outputHiddenStates;
         this.hiddenLayers = hiddenLayers;
         this.tokenizer = tokenizer;
@@ -102,7 +112,39 @@ public final class Transformer implements InputModule {
         JsonNode layers = hfConfig.has("num_hidden_layers") ? hfConfig.get("num_hidden_layers")
                 : hfConfig.path("n_layers");
         return new Transformer(folder, tokenizer, backend, hidden, lower, outputHiddenStates(hfConfig, stConfig),
-                layers.canConvertToInt() && layers.asInt() > 0 ? OptionalInt.of(layers.asInt()) : OptionalInt.empty());
+                layers.canConvertToInt() && layers.asInt() > 0 ? OptionalInt.of(layers.asInt()) : OptionalInt.empty(),
+                backendName, options, true);
+    }
+
+    /** The device the network runs on. */
+    public Device device() {
+        return options.device();
+    }
+
+    /**
+     * The same module with its network opened again on {@code device} (the backend chosen as at load, for that
+     * device), sharing this one's tokenizer: {@code this} when it already runs there. Closing the copy closes only
+     * its backend.
+     *
+     * @throws UnsupportedModelException no installed backend runs the network on {@code device} (the message says
+     *     why: the Java engine runs on the CPU only, ONNX Runtime without its GPU build has no CUDA)
+     */
+    @Override
+    public Transformer onDevice(Device device) {
+        if (device.equals(device())) {
+            return this;
+        }
+        BackendOptions there = options.onDevice(device);
+        TransformerBackend other = Backends.open(folder, ModelFolder.readJsonObject(folder.resolve("config.json")),
+                backendName, there);
+        if (other.hiddenSize() != hiddenSize) {
+            int actual = other.hiddenSize();
+            other.close();
+            throw new ModelFormatException(folder, "on " + device + " the network produces " + actual
+                    + "-wide token embeddings, on " + device() + " " + hiddenSize);
+        }
+        return new Transformer(folder, tokenizer, other, hiddenSize, doLowerCase, outputHiddenStates, hiddenLayers,
+                backendName, there, false);
     }
 
     /**
@@ -290,6 +332,8 @@ public final class Transformer implements InputModule {
     @Override
     public void close() {
         backend.close();
-        tokenizer.close();
+        if (ownsTokenizer) {
+            tokenizer.close();
+        }
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.st4j.backend.BackendOptions;
 import dev.st4j.backend.BackendProvider;
+import dev.st4j.backend.Device;
 import dev.st4j.backend.TokenBatch;
 import dev.st4j.backend.TransformerBackend;
 import java.io.IOException;
@@ -16,7 +17,8 @@ import java.util.Set;
  * A transformer stand-in for tests, so that token embeddings are known by hand: token id {@code t} becomes
  * {@code [(t + 1) * 1, (t + 1) * 2, ..., (t + 1) * hidden]} wherever it stands, and padded positions (beyond each
  * row's length) get {@link #PADDING_VALUE}, so that a pooling that reads padding shows it. Picked for folders with
- * a {@code fake-weights} file; {@code hidden_size} comes from config.json.
+ * a {@code fake-weights} file; {@code hidden_size} comes from config.json. It stands in for a backend that runs
+ * GPUs too: it opens on any device and records where it was opened and which thread ran it there.
  */
 public final class FakeBackend implements TransformerBackend {
     public static final String WEIGHTS = "fake-weights";
@@ -25,11 +27,29 @@ public final class FakeBackend implements TransformerBackend {
     /** When set, the next forward pass counts down {@code entered} and waits for {@code release}. */
     public static volatile java.util.concurrent.CountDownLatch[] pauseNext;
 
+    /** Every device a fake was opened on, in order. */
+    public static final java.util.List<Device> OPENED = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** By thread name, the devices of the fakes that thread ran forward passes on. */
+    public static final java.util.Map<String, java.util.Set<Device>> RAN_ON =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    /** How many fakes are open. */
+    public static final java.util.concurrent.atomic.AtomicInteger OPEN = new java.util.concurrent.atomic.AtomicInteger();
+
     private final int hidden;
+    private final Device device;
     private volatile boolean closed;
 
-    FakeBackend(int hidden) {
+    FakeBackend(int hidden, Device device) {
         this.hidden = hidden;
+        this.device = device;
+        OPENED.add(device);
+        OPEN.incrementAndGet();
+    }
+
+    /** Forgets what was recorded. */
+    public static void resetRecords() {
+        OPENED.clear();
+        RAN_ON.clear();
     }
 
     /** The token embedding the fake gives token id {@code t}. */
@@ -46,6 +66,8 @@ public final class FakeBackend implements TransformerBackend {
         if (closed) {
             throw new IllegalStateException("fake backend used after close");
         }
+        RAN_ON.computeIfAbsent(Thread.currentThread().getName(), t -> java.util.concurrent.ConcurrentHashMap.newKeySet())
+                .add(device);
         java.util.concurrent.CountDownLatch[] pause = pauseNext;
         if (pause != null) {
             pauseNext = null;
@@ -81,12 +103,15 @@ public final class FakeBackend implements TransformerBackend {
 
     @Override
     public String describe() {
-        return "fake";
+        return device.cuda() ? "fake (" + device + ")" : "fake";
     }
 
     @Override
     public void close() {
-        closed = true;
+        if (!closed) {
+            closed = true;
+            OPEN.decrementAndGet();
+        }
     }
 
     /** Registered in META-INF/services of the test class path. */
@@ -101,6 +126,12 @@ public final class FakeBackend implements TransformerBackend {
             return Support.YES;
         }
 
+        /** Any device: the fake stands in for a backend that runs GPUs. */
+        @Override
+        public Support runsOn(Device device) {
+            return Support.YES;
+        }
+
         @Override
         public WeightFiles weightFiles(Set<String> files, BackendOptions options) {
             return files.contains(WEIGHTS) ? WeightFiles.of(WEIGHTS) : WeightFiles.none("no " + WEIGHTS + " file");
@@ -112,7 +143,7 @@ public final class FakeBackend implements TransformerBackend {
                 int hidden = new ObjectMapper().readTree(folder.resolve("config.json").toFile()).path("hidden_size")
                         .asInt(2);
                 String declared = Files.readString(folder.resolve(WEIGHTS)).trim();
-                return new FakeBackend(declared.isEmpty() ? hidden : Integer.parseInt(declared));
+                return new FakeBackend(declared.isEmpty() ? hidden : Integer.parseInt(declared), options.device());
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

@@ -5,6 +5,7 @@ import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.TensorInfo;
 import dev.st4j.Fix;
 import dev.st4j.UnsupportedModelException;
+import dev.st4j.backend.Device;
 import dev.st4j.backend.TokenBatch;
 import dev.st4j.backend.TransformerBackend;
 import java.nio.file.Path;
@@ -35,8 +36,8 @@ final class OnnxBackend implements TransformerBackend {
      * @param configHiddenSize {@code hidden_size} of {@code config.json}, used when the graph leaves its width
      *     symbolic; -1 when unknown
      */
-    OnnxBackend(Path file, String displayName, int threads, int configHiddenSize) {
-        this.graph = new OnnxGraph(file, threads);
+    OnnxBackend(Path file, String displayName, int threads, Device device, CudaSessions cuda, int configHiddenSize) {
+        this.graph = new OnnxGraph(file, threads, device, cuda);
         try {
             Map<String, NodeInfo> outputs = graph.outputs();
             this.outputName = tokenOutput(file, outputs);
@@ -52,7 +53,8 @@ final class OnnxBackend implements TransformerBackend {
             throw e;
         }
         this.fileName = displayName;
-        this.description = "onnx (" + displayName + ", " + threads + " thread" + (threads == 1 ? "" : "s") + ")";
+        this.description = "onnx (" + displayName + ", " + (device.cuda() ? device + ", " : "") + threads + " thread"
+                + (threads == 1 ? "" : "s") + ")";
     }
 
     static String tokenOutput(Path file, Map<String, NodeInfo> outputs) {

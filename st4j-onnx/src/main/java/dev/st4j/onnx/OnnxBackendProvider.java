@@ -3,8 +3,10 @@ package dev.st4j.onnx;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.st4j.Fix;
 import dev.st4j.ModelFormatException;
+import dev.st4j.UnsupportedModelException;
 import dev.st4j.backend.BackendOptions;
 import dev.st4j.backend.BackendProvider;
+import dev.st4j.backend.Device;
 import dev.st4j.backend.TransformerBackend;
 import dev.st4j.internal.backends.Backends;
 import dev.st4j.internal.modelfolder.ModelFolder;
@@ -24,6 +26,9 @@ import java.util.logging.Logger;
 public final class OnnxBackendProvider implements BackendProvider {
     private static final Logger LOG = Logger.getLogger(OnnxBackendProvider.class.getName());
 
+    /** How sessions go on a GPU; tests replace it, as there is no GPU here. */
+    static volatile CudaSessions cuda = CudaSessions.ONNX_RUNTIME;
+
     @Override
     public String name() {
         return "onnx";
@@ -32,6 +37,12 @@ public final class OnnxBackendProvider implements BackendProvider {
     @Override
     public Support supports(JsonNode config, BackendOptions options) {
         return Support.YES;
+    }
+
+    /** The CPU, and CUDA devices when ONNX Runtime has its CUDA execution provider (the GPU build). */
+    @Override
+    public Support runsOn(Device device) {
+        return !device.cuda() || cuda.available() ? Support.YES : Support.no(CudaSessions.unavailable(device));
     }
 
     @Override
@@ -66,6 +77,10 @@ public final class OnnxBackendProvider implements BackendProvider {
 
     @Override
     public TransformerBackend open(Path folder, BackendOptions options) {
+        Support device = runsOn(options.device());
+        if (!device.runs()) {
+            throw new UnsupportedModelException(device.refusal());
+        }
         // The choice of backend has warned about several exports already.
         WeightFiles weights = lookup(Backends.listFiles(folder), options, warning -> { });
         if (!weights.found()) {
@@ -84,6 +99,6 @@ public final class OnnxBackendProvider implements BackendProvider {
         }
         int configHidden = ModelFolder.readJsonIfExists(folder.resolve("config.json"))
                 .map(c -> c.path("hidden_size").asInt(-1)).orElse(-1);
-        return new OnnxBackend(file, relative, options.effectiveThreads(), configHidden);
+        return new OnnxBackend(file, relative, options.effectiveThreads(), options.device(), cuda, configHidden);
     }
 }

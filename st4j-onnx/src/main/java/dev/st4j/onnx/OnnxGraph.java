@@ -10,6 +10,7 @@ import ai.onnxruntime.TensorInfo;
 import dev.st4j.ModelFormatException;
 import dev.st4j.St4jException;
 import dev.st4j.UnsupportedModelException;
+import dev.st4j.backend.Device;
 import dev.st4j.backend.TokenBatch;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
@@ -35,10 +36,23 @@ final class OnnxGraph implements AutoCloseable {
     private final OrtSession session;
     private final Set<String> inputs;
 
-    /** Opens {@code file}; ONNX Runtime reads external data files from its folder. */
+    /** Opens {@code file} on the CPU; ONNX Runtime reads external data files from its folder. */
     OnnxGraph(Path file, int threads) {
+        this(file, threads, Device.CPU, CudaSessions.ONNX_RUNTIME);
+    }
+
+    /** Opens {@code file} on {@code device}, a GPU through {@code cuda}. */
+    OnnxGraph(Path file, int threads, Device device, CudaSessions cuda) {
         this.env = OrtEnvironment.getEnvironment();
         try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions()) {
+            if (device.cuda()) {
+                try {
+                    cuda.place(opts, device.index());
+                } catch (OrtException e) {
+                    throw new UnsupportedModelException("ONNX Runtime cannot use " + device + ": " + e.getMessage()
+                            + " (is there a GPU " + device.index() + ", with CUDA 12 and cuDNN 9 installed?)");
+                }
+            }
             opts.setIntraOpNumThreads(threads);
             opts.setInterOpNumThreads(1);
             opts.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);

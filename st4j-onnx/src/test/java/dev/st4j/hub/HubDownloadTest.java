@@ -10,6 +10,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.st4j.FloatMatrix;
 import dev.st4j.ModelNotFoundException;
 import dev.st4j.SentenceTransformer;
+import dev.st4j.backend.BackendOptions;
+import dev.st4j.backend.BackendProvider;
+import dev.st4j.backend.Device;
+import dev.st4j.backend.TransformerBackend;
 import dev.st4j.internal.embedded.EmbeddedModels;
 import dev.st4j.internal.safetensors.DType;
 import dev.st4j.internal.safetensors.SafetensorsWriter;
@@ -540,6 +544,43 @@ class HubDownloadTest {
                 .getBytes(StandardCharsets.UTF_8));
         repo.put("model.safetensors", new byte[] {1, 2, 3, 4});
         return repo;
+    }
+
+    @Test
+    void onAGpuTheHubBringsTheOnnxExportEvenWhereTheEngineRunsTheArchitecture() {
+        hub.addCommit("acme/bert-for-gpu", withModelType("bert"), "main");
+        // ONNX Runtime as its GPU build answers (this class path has the CPU build, which refuses CUDA).
+        dev.st4j.onnx.OnnxBackendProvider onnx = new dev.st4j.onnx.OnnxBackendProvider();
+        BackendProvider gpuOnnx = new BackendProvider() {
+            @Override
+            public String name() {
+                return onnx.name();
+            }
+
+            @Override
+            public Support supports(com.fasterxml.jackson.databind.JsonNode config, BackendOptions options) {
+                return onnx.supports(config, options);
+            }
+
+            @Override
+            public Support runsOn(Device device) {
+                return Support.YES;
+            }
+
+            @Override
+            public WeightFiles weightFiles(Set<String> files, BackendOptions options) {
+                return onnx.weightFiles(files, options);
+            }
+
+            @Override
+            public TransformerBackend open(Path folder, BackendOptions options) {
+                throw new AssertionError("the hub only chooses");
+            }
+        };
+        Path folder = new HubDownloader(settings(), List.of(new EngineStandIn(), gpuOnnx))
+                .downloadModel("acme/bert-for-gpu", null, null, null, Device.cuda(0));
+        assertTrue(Files.isRegularFile(folder.resolve(ONNX)), "the Java engine runs on the CPU only");
+        assertFalse(Files.exists(folder.resolve("model.safetensors")));
     }
 
     @Test

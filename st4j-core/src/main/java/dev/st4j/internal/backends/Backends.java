@@ -122,7 +122,7 @@ public final class Backends {
         List<String> reasons = new ArrayList<>();
         Set<Fix> fixes = new LinkedHashSet<>();
         for (BackendProvider p : providers) {
-            BackendProvider.Support support = p.supports(config, options);
+            BackendProvider.Support support = supports(p, config, options);
             if (!support.runs()) {
                 reasons.add(p.name() + ": " + support.refusal());
                 continue;
@@ -159,7 +159,7 @@ public final class Backends {
             throw new UnsupportedModelException("backend '" + name + "' is not on the class path (installed: "
                     + providers.stream().map(BackendProvider::name).toList() + ")", fixes);
         }
-        BackendProvider.Support support = chosen.supports(config, options);
+        BackendProvider.Support support = supports(chosen, config, options);
         if (!support.runs()) {
             throw new UnsupportedModelException(where + ": " + support.refusal(),
                     alternatives(providers, chosen, config, files, options));
@@ -179,14 +179,20 @@ public final class Backends {
             Set<String> files, BackendOptions options) {
         // The alternative is judged without an ONNX file name: naming one is what chose the failing backend.
         BackendOptions plain = new BackendOptions(options.threads(), null, options.tokenizer(),
-                options.replaceUnpairedSurrogates());
+                options.replaceUnpairedSurrogates(), options.device());
         List<Fix> out = new ArrayList<>();
         for (BackendProvider p : providers) {
-            if (p != except && p.supports(config, plain).runs() && p.weightFiles(files, plain).found()) {
+            if (p != except && supports(p, config, plain).runs() && p.weightFiles(files, plain).found()) {
                 out.add(Fix.backend(p.name()));
             }
         }
         return out;
+    }
+
+    /** Whether {@code p} runs the architecture on the options' device: the device first, it is cheaper to say. */
+    private static BackendProvider.Support supports(BackendProvider p, JsonNode config, BackendOptions options) {
+        BackendProvider.Support device = p.runsOn(options.device());
+        return device.runs() ? p.supports(config, options) : device;
     }
 
     /** Every file under {@code folder}, relative and {@code /}-separated (empty when it is not a folder). */

@@ -65,6 +65,15 @@ public final class BatchPipeline {
         }
     }
 
+    /** Which plan an inference worker runs: the call's own, or one whose input module is on the worker's device. */
+    @FunctionalInterface
+    public interface Placement {
+        /** Every worker runs the call's plan. */
+        Placement SHARED = (worker, plan) -> plan;
+
+        Pipeline.Plan forWorker(int worker, Pipeline.Plan plan);
+    }
+
     /** Receives completed rows in input order. */
     @FunctionalInterface
     public interface RowSink {
@@ -90,13 +99,14 @@ public final class BatchPipeline {
      * Encodes every text of {@code texts} and hands the rows to {@code sink} in input order.
      *
      * @param workers the inference threads, or null to run every stage on the calling thread, one after the other
+     * @param placement which plan each worker runs (ignored without workers)
      * @return the number of rows written
      */
     public static long run(Iterator<String> texts, long totalHint, Settings settings, InferenceWorkers workers,
-            RowSink sink) {
+            Placement placement, RowSink sink) {
         Run run = new Run(texts, totalHint, settings, sink);
         try {
-            return workers == null ? run.inline() : run.threaded(workers);
+            return workers == null ? run.inline() : run.threaded(workers, placement);
         } finally {
             if (settings.progress() != null) {
                 settings.progress().done();
@@ -170,7 +180,7 @@ public final class BatchPipeline {
             return rowsOut;
         }
 
-        long threaded(InferenceWorkers workers) {
+        long threaded(InferenceWorkers workers, Placement placement) {
             // Queued + running + waiting to be finished: enough to keep every worker busy, bounded for memory.
             Semaphore inFlight = new Semaphore(2 * workers.size() + 2);
             Thread preparing = new Thread(() -> {
@@ -182,7 +192,7 @@ public final class BatchPipeline {
                         }
                         workers.submit(new InferenceWorkers.Task() {
                             @Override
-                            public void run() {
+                            public void run(int worker) {
                                 // Counted before the check: the caller, having cancelled, waits for running == 0.
                                 running.incrementAndGet();
                                 try {
@@ -195,8 +205,8 @@ public final class BatchPipeline {
                                         fail(e);
                                         return;
                                     }
-                                    finished.add(new Inferred(batch, s.plan().forwardInput(batch.tokens(),
-                                            s.promptLength())));
+                                    finished.add(new Inferred(batch, placement.forWorker(worker, s.plan())
+                                            .forwardInput(batch.tokens(), s.promptLength())));
                                 } catch (Throwable t) {
                                     fail(new St4jException("an encode worker failed: " + t, t));
                                 } finally {

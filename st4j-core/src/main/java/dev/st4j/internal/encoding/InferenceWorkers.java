@@ -14,14 +14,15 @@ import java.util.concurrent.LinkedBlockingQueue;
 public final class InferenceWorkers implements AutoCloseable {
     /** Work for a worker. A task that is dropped because the workers stop is told so, so its caller never hangs. */
     public interface Task {
-        void run();
+        /** Runs on worker {@code worker} (0-based, in start order: a pool's worker {@code i} is its device {@code i}). */
+        void run(int worker);
 
         void abandon(IllegalStateException why);
     }
 
     private static final Task STOP = new Task() {
         @Override
-        public void run() {}
+        public void run(int worker) {}
 
         @Override
         public void abandon(IllegalStateException why) {}
@@ -40,7 +41,8 @@ public final class InferenceWorkers implements AutoCloseable {
             throw new IllegalArgumentException("worker count must be positive, got " + count);
         }
         for (int i = 0; i < count; i++) {
-            Thread t = new Thread(this::work, name + "-" + (i + 1));
+            int worker = i;
+            Thread t = new Thread(() -> work(worker), name + "-" + (i + 1));
             t.setDaemon(true);
             threads.add(t);
         }
@@ -76,7 +78,7 @@ public final class InferenceWorkers implements AutoCloseable {
         }
     }
 
-    private void work() {
+    private void work(int worker) {
         while (true) {
             Task task;
             try {
@@ -88,7 +90,7 @@ public final class InferenceWorkers implements AutoCloseable {
                 return;
             }
             try {
-                task.run();
+                task.run(worker);
             } catch (Error e) {
                 broken = e;
             } catch (RuntimeException e) {

@@ -59,6 +59,22 @@ public interface InputModule extends Module {
     /** What computes the embeddings, for {@code st4j info}. */
     String describeBackend();
 
+    /**
+     * This module running its forward pass on {@code device}, sharing everything else (tokenizer, weights) with
+     * this one: {@code this} when it already runs there. A copy that is not {@code this} is closed by whoever asked
+     * for it, without closing this module. By default a module computes in Java, on the CPU only.
+     *
+     * @throws dev.st4j.UnsupportedModelException the module cannot run on {@code device}
+     */
+    default InputModule onDevice(dev.st4j.backend.Device device) {
+        if (device.cuda()) {
+            throw new dev.st4j.UnsupportedModelException("the model's " + typeName() + " module computes in Java "
+                    + "on the CPU only, not on " + device + " (CUDA runs Transformer modules, through ONNX Runtime); "
+                    + "use \"cpu\"");
+        }
+        return this;
+    }
+
     /** Whether it outputs token embeddings (a Transformer) rather than sentence embeddings directly. */
     default boolean producesTokenEmbeddings() {
         return true;

@@ -254,6 +254,16 @@ public final class Pipeline implements AutoCloseable {
             return input.outputDimension();
         }
 
+        /** The same plan with another copy of its input module (the one on a worker's device). */
+        public Plan withInput(InputModule other) {
+            if (other == input) {
+                return this;
+            }
+            List<Module> replaced = new ArrayList<>(modules);
+            replaced.set(0, other);
+            return new Plan(other, List.copyOf(replaced));
+        }
+
         /** Runs every module on a batch. */
         public Features forward(TokenBatch batch, int promptLength) {
             Features f = features(batch, promptLength);
