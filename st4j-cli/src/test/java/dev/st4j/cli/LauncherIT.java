@@ -63,6 +63,21 @@ class LauncherIT {
     }
 
     @Test
+    void belowFourCoresTheJitGetsASecondOptimizingCompilerThreadUnlessJavaOptsSetsTheCount(@TempDir Path dir)
+            throws Exception {
+        Process nproc = new ProcessBuilder("nproc").start();
+        int cores = Integer.parseInt(new String(nproc.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).trim());
+        Run r = st4j(Map.of("JAVA_OPTS", "-XX:+PrintFlagsFinal"), null, dir, "--version");
+        assertEquals(0, r.exit(), r.err());
+        if (cores < 4) {
+            assertTrue(Pattern.compile("CICompilerCount += 3 ").matcher(r.out()).find(), "1 C1 + 2 C2 threads");
+        }
+        r = st4j(Map.of("JAVA_OPTS", "-XX:CICompilerCount=2 -XX:+PrintFlagsFinal"), null, dir, "--version");
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(Pattern.compile("CICompilerCount += 2 ").matcher(r.out()).find(), "JAVA_OPTS wins");
+    }
+
+    @Test
     void writingAnArchiveRemovesPartialArchivesThatKilledRunsLeftBehind(@TempDir Path dir) throws Exception {
         Path cds = dir.resolve("home/cds");
         Files.createDirectories(cds);
