@@ -163,7 +163,12 @@ public final class SafetensorsFile {
 
     /** Parses and validates one file's header, then maps each tensor's byte range. */
     private static Map<String, Tensor> readFile(Path file, Map<String, String> metadata) {
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+        // Kept open for the tensors' reads that bypass the mapping (Tensor.readOnce): it reads the file whose
+        // header was checked even if the path is replaced later. Closed when unreachable, like the mappings.
+        FileChannel ch = null;
+        boolean ok = false;
+        try {
+            ch = FileChannel.open(file, StandardOpenOption.READ);
             long fileSize = ch.size();
             if (fileSize < 8) {
                 throw new ModelFormatException(file, "too short for a safetensors file (" + fileSize
@@ -200,11 +205,20 @@ public final class SafetensorsFile {
                 }
                 // One mapping per tensor keeps every mapping under 2 GB however large the file is.
                 ByteBuffer bytes = ch.map(FileChannel.MapMode.READ_ONLY, dataStart + e.begin(), length);
-                tensors.put(e.name(), new Tensor(e.name(), e.dtype(), e.shape(), bytes));
+                tensors.put(e.name(), new Tensor(e.name(), e.dtype(), e.shape(), bytes, ch, dataStart + e.begin()));
             }
+            ok = true;
             return tensors;
         } catch (IOException e) {
             throw new ModelFormatException(file, "cannot read: " + e.getMessage(), e);
+        } finally {
+            if (!ok && ch != null) {
+                try {
+                    ch.close();
+                } catch (IOException ignored) {
+                    // already failing with the cause above
+                }
+            }
         }
     }
 

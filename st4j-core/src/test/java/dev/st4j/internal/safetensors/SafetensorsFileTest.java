@@ -77,6 +77,35 @@ class SafetensorsFileTest {
         assertTrue(assertThrows(ModelFormatException.class, () -> st.get("nope")).getMessage().contains("nope"));
     }
 
+    /**
+     * {@code readOnce} (weights packed at load read through the file, not the mapping) returns what the mapping
+     * does, across its read chunks, and keeps reading the file that was opened when the path is replaced.
+     */
+    @Test
+    void readOnceReadsThroughTheFileAcrossChunksAndReplacements() throws IOException {
+        int n = 300_000; // 1.2 MB: several of readOnce's chunks
+        float[] values = new float[n];
+        for (int i = 0; i < n; i++) {
+            values[i] = i * 0.5f - 7;
+        }
+        Path p = write("model.safetensors", file("{\"w\":{\"dtype\":\"F32\",\"shape\":[" + n / 100 + ",100],"
+                + "\"data_offsets\":[0," + 4 * n + "]}}", floats(values)));
+        Tensor w = SafetensorsFile.open(p).get("w");
+        Path other = write("other.safetensors", file("{\"w\":{\"dtype\":\"F32\",\"shape\":[" + n / 100
+                + ",100],\"data_offsets\":[0," + 4 * n + "]}}", floats(new float[n])));
+        Files.move(other, p, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        float[] once = new float[n - 12_345 + 3];
+        w.readOnce(12_345, n - 12_345, once, 3);
+        assertArrayEquals(Arrays.copyOfRange(values, 12_345, n), Arrays.copyOfRange(once, 3, once.length));
+        float[] mapped = new float[n];
+        w.read(0, n, mapped, 0);
+        assertArrayEquals(values, mapped);
+        assertArrayEquals(values, w.toFloatArray());
+        assertThrows(IndexOutOfBoundsException.class, () -> w.readOnce(n - 1, 2, once, 0));
+        assertThrows(IndexOutOfBoundsException.class, () -> w.readOnce(0, 10, new float[5], 0));
+    }
+
     @Test
     void readsShardsThroughTheIndex() throws IOException {
         write("a.safetensors", file("{\"x\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}", floats(7)));

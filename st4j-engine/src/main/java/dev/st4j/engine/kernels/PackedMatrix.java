@@ -18,7 +18,10 @@ final class PackedMatrix implements WeightMatrix {
         this.blocks = blocks;
     }
 
-    /** Packs {@code w} with the tile's own packing routine, so the blocks are exactly what a call would pack. */
+    /**
+     * Packs {@code w} into {@code tile}'s layout: the same blocks a call would pack (packing only moves values), with
+     * the plain loop of {@link TiledMatmul#transpose}, the faster one in a JVM that has just started.
+     */
     static PackedMatrix pack(WeightMatrix w, TiledMatmul.Tile tile) {
         int cb = tile.columns();
         int k = w.columns();
@@ -28,9 +31,9 @@ final class PackedMatrix implements WeightMatrix {
         for (int b = 0; b < blocks.length; b++) {
             int c0 = b * cb;
             int valid = Math.min(cb, n - c0);
-            w.readRows(c0, valid, rowsBuf, 0);
+            w.readRowsOnce(c0, valid, rowsBuf, 0);
             blocks[b] = new float[cb * k];
-            tile.pack(rowsBuf, valid, k, blocks[b]);
+            TiledMatmul.transpose(rowsBuf, valid, k, cb, blocks[b]);
         }
         return new PackedMatrix(n, k, cb, blocks);
     }

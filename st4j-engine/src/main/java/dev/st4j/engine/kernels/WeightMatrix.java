@@ -14,6 +14,14 @@ public interface WeightMatrix {
     /** Copies rows {@code [first, first + count)} into {@code dst[off..]} as floats, row-major. */
     void readRows(int first, int count, float[] dst, int off);
 
+    /**
+     * {@link #readRows} for rows read just once (packing at load): a matrix in a mapped file reads them through
+     * the file instead of the mapping, so they do not stay in the process's resident memory beside their copy.
+     */
+    default void readRowsOnce(int first, int count, float[] dst, int off) {
+        readRows(first, count, dst, off);
+    }
+
     /** Bytes of heap this matrix holds packed for a kernel ({@link Kernels#prepare}); 0 for a view. */
     default long packedBytes() {
         return 0;
@@ -38,17 +46,26 @@ public interface WeightMatrix {
             starts[i + 1] = starts[i] + parts[i].rows();
         }
         int stored = java.util.Arrays.stream(parts).mapToInt(WeightMatrix::storedBytes).max().orElseThrow();
-        return of(starts[parts.length], columns, stored, (first, count, dst, off) -> {
-            for (int p = 0; p < parts.length && count > 0; p++) {
-                if (first < starts[p + 1]) {
-                    int n = Math.min(count, starts[p + 1] - first);
+        return of(starts[parts.length], columns, stored,
+                (first, count, dst, off) -> readStacked(parts, starts, columns, false, first, count, dst, off),
+                (first, count, dst, off) -> readStacked(parts, starts, columns, true, first, count, dst, off));
+    }
+
+    private static void readStacked(WeightMatrix[] parts, int[] starts, int columns, boolean once, int first,
+            int count, float[] dst, int off) {
+        for (int p = 0; p < parts.length && count > 0; p++) {
+            if (first < starts[p + 1]) {
+                int n = Math.min(count, starts[p + 1] - first);
+                if (once) {
+                    parts[p].readRowsOnce(first - starts[p], n, dst, off);
+                } else {
                     parts[p].readRows(first - starts[p], n, dst, off);
-                    first += n;
-                    count -= n;
-                    off += n * columns;
                 }
+                first += n;
+                count -= n;
+                off += n * columns;
             }
-        });
+        }
     }
 
     /** A matrix over a heap array (tests, benchmarks). */
@@ -56,9 +73,9 @@ public interface WeightMatrix {
         if ((long) rows * columns != data.length) {
             throw new IllegalArgumentException("data has " + data.length + " floats, not " + rows + "x" + columns);
         }
-        return of(rows, columns, Float.BYTES, (first, count, dst, off) -> {
-            System.arraycopy(data, first * columns, dst, off, count * columns);
-        });
+        RowReader copy = (first, count, dst, off) -> System.arraycopy(data, first * columns, dst, off,
+                count * columns);
+        return of(rows, columns, Float.BYTES, copy, copy);
     }
 
     /** A matrix over a 2-D tensor of a safetensors file, read in place. */
@@ -69,9 +86,9 @@ public interface WeightMatrix {
         }
         int rows = Math.toIntExact(shape[0]);
         int columns = Math.toIntExact(shape[1]);
-        return of(rows, columns, t.dtype().bytes(), (first, count, dst, off) -> {
-            t.read((long) first * columns, count * columns, dst, off);
-        });
+        return of(rows, columns, t.dtype().bytes(),
+                (first, count, dst, off) -> t.read((long) first * columns, count * columns, dst, off),
+                (first, count, dst, off) -> t.readOnce((long) first * columns, count * columns, dst, off));
     }
 
     /** Reads rows {@code [first, first + count)} into {@code dst[off..]}. */
@@ -80,7 +97,7 @@ public interface WeightMatrix {
         void read(int first, int count, float[] dst, int off);
     }
 
-    private static WeightMatrix of(int rows, int columns, int storedBytes, RowReader reader) {
+    private static WeightMatrix of(int rows, int columns, int storedBytes, RowReader reader, RowReader once) {
         return new WeightMatrix() {
             @Override
             public int storedBytes() {
@@ -100,6 +117,11 @@ public interface WeightMatrix {
             @Override
             public void readRows(int first, int count, float[] dst, int off) {
                 reader.read(first, count, dst, off);
+            }
+
+            @Override
+            public void readRowsOnce(int first, int count, float[] dst, int off) {
+                once.read(first, count, dst, off);
             }
         };
     }

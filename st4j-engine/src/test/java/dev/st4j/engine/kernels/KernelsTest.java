@@ -93,6 +93,41 @@ class KernelsTest {
         assertClose(a, b, "matmul tall " + size);
     }
 
+    /**
+     * Every output of the vector tile is {@code bias} plus the products added by FMAs in order of the inner index,
+     * as a plain {@code Math.fma} loop computes it: so the same bits, whatever the register block, the row's place
+     * in it (full blocks, the zero-padded remainder, a one-row matmul) or a partial column block.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {1, 3, 4, 5, 6, 7, 13, 72, 77, 150})
+    void vectorMatmulGivesTheBitsOfInOrderFmas(int rows) {
+        Random r = new Random(rows);
+        for (int[] shape : new int[][] {{384, 384}, {37, 100}, {64, 16}, {5, 200}}) {
+            int k = shape[0];
+            int n = shape[1];
+            float[] x = random(r, rows * k, 1);
+            float[] w = random(r, n * k, 0.1);
+            float[] bias = random(r, n, 1);
+            float[] expected = new float[rows * n];
+            for (int i = 0; i < rows; i++) {
+                for (int j = 0; j < n; j++) {
+                    float acc = bias[j];
+                    for (int t = 0; t < k; t++) {
+                        acc = Math.fma(x[i * k + t], w[j * k + t], acc);
+                    }
+                    expected[i * n + j] = acc;
+                }
+            }
+            WeightMatrix view = WeightMatrix.of(w, n, k);
+            for (WeightMatrix m : new WeightMatrix[] {view, VECTOR.prepare(view)}) {
+                float[] actual = new float[rows * n];
+                VECTOR.matmul(PARALLEL, x, rows, m, bias, actual);
+                org.junit.jupiter.api.Assertions.assertArrayEquals(expected, actual,
+                        rows + "x" + k + "x" + n + (m == view ? " packed per call" : " packed at load"));
+            }
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(ints = {1, 7, 383, 385})
     void weightsPackedAtLoadGiveTheSameBitsAsPackingPerCall(int size) {
