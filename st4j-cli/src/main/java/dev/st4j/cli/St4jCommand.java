@@ -2,6 +2,9 @@ package dev.st4j.cli;
 
 import dev.st4j.St4jException;
 import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -10,16 +13,29 @@ import picocli.CommandLine.Command;
         name = "st4j",
         mixinStandardHelpOptions = true,
         version = "st4j 0.1.0",
-        description = "Sentence Transformers for Java: encode texts and compare them, offline.",
-        subcommands = {EncodeCommand.class, SimilarityCommand.class, InfoCommand.class, DownloadCommand.class,
-            SaveCommand.class,
-            SearchCommand.class,
-            MineCommand.class,
-            ClusterCommand.class,
-            EvaluateCommand.class,
-            ServeCommand.class,
-            CommandLine.HelpCommand.class})
+        description = "Sentence Transformers for Java: encode texts and compare them, offline.")
 public final class St4jCommand implements Runnable {
+    /**
+     * The subcommands, in the order the usage lists them. Picocli reflects over a command's options when it is
+     * added, which for all of them costs about 0.4 s of CPU at start-up (more than loading the tokenizer), so a
+     * command line that names its subcommand first gets only that one; any other gets them all (usage, help,
+     * "did you mean" suggestions).
+     */
+    private static final Map<String, Supplier<Object>> SUBCOMMANDS = new LinkedHashMap<>();
+
+    static {
+        SUBCOMMANDS.put("encode", EncodeCommand::new);
+        SUBCOMMANDS.put("similarity", SimilarityCommand::new);
+        SUBCOMMANDS.put("info", InfoCommand::new);
+        SUBCOMMANDS.put("download", DownloadCommand::new);
+        SUBCOMMANDS.put("save", SaveCommand::new);
+        SUBCOMMANDS.put("search", SearchCommand::new);
+        SUBCOMMANDS.put("mine", MineCommand::new);
+        SUBCOMMANDS.put("cluster", ClusterCommand::new);
+        SUBCOMMANDS.put("evaluate", EvaluateCommand::new);
+        SUBCOMMANDS.put("serve", ServeCommand::new);
+        SUBCOMMANDS.put("help", CommandLine.HelpCommand::new);
+    }
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -36,6 +52,12 @@ public final class St4jCommand implements Runnable {
     /** Runs the command line with the given streams and returns the exit code (used by tests). */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
         CommandLine cli = new CommandLine(new St4jCommand());
+        String named = args.length > 0 && !args[0].equals("help") && SUBCOMMANDS.containsKey(args[0]) ? args[0] : null;
+        SUBCOMMANDS.forEach((name, command) -> {
+            if (named == null || named.equals(name)) {
+                cli.addSubcommand(name, command.get());
+            }
+        });
         cli.setOut(out);
         cli.setErr(err);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {

@@ -14,6 +14,9 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -57,6 +60,39 @@ class LauncherIT {
         r = st4j(Map.of(), null, dir, "encode", "--batch-size", "0", "x");
         assertEquals(2, r.exit());
         assertEquals("st4j: batchSize must be positive, got 0\n", r.err());
+    }
+
+    @Test
+    void belowFourCoresTheJitGetsASecondOptimizingCompilerThreadUnlessJavaOptsSetsTheCount(@TempDir Path dir)
+            throws Exception {
+        Process nproc = new ProcessBuilder("nproc").start();
+        int cores = Integer.parseInt(new String(nproc.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).trim());
+        Run r = st4j(Map.of("JAVA_OPTS", "-XX:+PrintFlagsFinal"), null, dir, "--version");
+        assertEquals(0, r.exit(), r.err());
+        if (cores < 4) {
+            assertTrue(Pattern.compile("CICompilerCount += 3 ").matcher(r.out()).find(), "1 C1 + 2 C2 threads");
+        }
+        r = st4j(Map.of("JAVA_OPTS", "-XX:CICompilerCount=2 -XX:+PrintFlagsFinal"), null, dir, "--version");
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(Pattern.compile("CICompilerCount += 2 ").matcher(r.out()).find(), "JAVA_OPTS wins");
+    }
+
+    @Test
+    void writingAnArchiveRemovesPartialArchivesThatKilledRunsLeftBehind(@TempDir Path dir) throws Exception {
+        Path cds = dir.resolve("home/cds");
+        Files.createDirectories(cds);
+        Path stale = Files.writeString(cds.resolve(".4242-17.jsa.partial"), "killed two hours ago");
+        Files.setLastModifiedTime(stale, FileTime.from(Instant.now().minus(Duration.ofHours(2))));
+        Path running = Files.writeString(cds.resolve(".4343-18.jsa.partial"), "a run still writing");
+        Run r = st4j(Map.of("ST4J_HOME", dir.resolve("home").toString()), null, dir, "--version");
+        assertEquals(0, r.exit(), r.err());
+        assertEquals("", r.err());
+        assertTrue(!Files.exists(stale), "the partial archive of a run killed hours ago is removed");
+        assertTrue(Files.exists(running), "a fresh partial may belong to a run still going: it stays");
+        try (var files = Files.list(cds)) {
+            assertEquals(1, files.filter(f -> f.getFileName().toString().endsWith(".jsa")).count(),
+                    "this run's archive is published");
+        }
     }
 
     @Tag("slow")

@@ -87,15 +87,20 @@ public final class Transformer implements InputModule {
         JsonNode hfConfig = ModelFolder.readJsonObject(configFile);
         boolean lower = stConfig != null && stConfig.path("do_lower_case").asBoolean(false);
         int maxLength = effectiveMaxLength(folder, stConfig, hfConfig);
-        TextTokenizer tokenizer = TextTokenizer.load(folder, lower, maxLength, options.tokenizer(),
-                options.replaceUnpairedSurrogates());
+        // The tokenizer (tokenizer.json parsed into its tables) and the network (weights read and packed) are
+        // independent single-threaded loads of a few hundred ms each: the tokenizer loads on a thread of its own
+        // meanwhile, and its failure still comes first, as when it loaded first.
+        ParallelLoad<TextTokenizer> tokenizerLoad = ParallelLoad.start("st4j-tokenizer-load",
+                () -> TextTokenizer.load(folder, lower, maxLength, options.tokenizer(),
+                        options.replaceUnpairedSurrogates()));
         TransformerBackend backend;
         try {
             backend = Backends.open(folder, hfConfig, backendName, options);
-        } catch (RuntimeException e) {
-            tokenizer.close();
+        } catch (RuntimeException | Error e) {
+            tokenizerLoad.rethrowFirst(TextTokenizer::close, e);
             throw e;
         }
+        TextTokenizer tokenizer = tokenizerLoad.join(backend::close);
         int hidden = hfConfig.path("hidden_size").asInt(backend.hiddenSize());
         if (hidden != backend.hiddenSize()) {
             int actual = backend.hiddenSize();
