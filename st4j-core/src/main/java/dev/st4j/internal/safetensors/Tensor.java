@@ -84,12 +84,22 @@ public final class Tensor {
      * @throws IndexOutOfBoundsException if the range is outside the tensor or the array
      */
     public void read(long first, int count, float[] dst, int offset) {
+        checkRange(first, count, dst, offset);
+        // A mapped tensor holds fewer than 2^31 bytes, so its index fits an int.
+        widen(dtype, floats, shorts, (int) first, dst, offset, count);
+    }
+
+    private void checkRange(long first, int count, float[] dst, int offset) {
         if (first < 0 || count < 0 || first + count > size) {
             throw new IndexOutOfBoundsException("elements [" + first + ", " + (first + count) + ") of " + name
                     + " with " + size + " elements");
         }
         java.util.Objects.checkFromIndexSize(offset, count, dst.length);
-        int start = (int) first; // a mapped tensor holds fewer than 2^31 bytes, so its index fits an int
+    }
+
+    /** {@code count} elements from index {@code start} of {@code floats} (F32) or {@code shorts}, widened to float. */
+    private static void widen(DType dtype, FloatBuffer floats, ShortBuffer shorts, int start, float[] dst,
+            int offset, int count) {
         switch (dtype) {
             case F32 -> floats.get(start, dst, offset, count);
             case F16 -> {
@@ -111,11 +121,7 @@ public final class Tensor {
      * Falls back to the mapping if the file was closed (an interrupt during an earlier read closes it).
      */
     public void readOnce(long first, int count, float[] dst, int offset) {
-        if (first < 0 || count < 0 || first + count > size) {
-            throw new IndexOutOfBoundsException("elements [" + first + ", " + (first + count) + ") of " + name
-                    + " with " + size + " elements");
-        }
-        java.util.Objects.checkFromIndexSize(offset, count, dst.length);
+        checkRange(first, count, dst, offset);
         int width = dtype.bytes();
         ByteBuffer chunk = ByteBuffer.allocate((int) Math.min((long) count * width, READ_CHUNK_BYTES))
                 .order(ByteOrder.LITTLE_ENDIAN);
@@ -131,19 +137,8 @@ public final class Tensor {
                     }
                 }
                 chunk.flip();
-                switch (dtype) {
-                    case F32 -> chunk.asFloatBuffer().get(dst, offset + done, n);
-                    case F16 -> {
-                        for (int i = 0; i < n; i++) {
-                            dst[offset + done + i] = Float.float16ToFloat(chunk.getShort(2 * i));
-                        }
-                    }
-                    case BF16 -> {
-                        for (int i = 0; i < n; i++) {
-                            dst[offset + done + i] = Float.intBitsToFloat(chunk.getShort(2 * i) << 16);
-                        }
-                    }
-                }
+                widen(dtype, dtype == DType.F32 ? chunk.asFloatBuffer() : null,
+                        dtype == DType.F32 ? null : chunk.asShortBuffer(), 0, dst, offset + done, n);
                 done += n;
             }
         } catch (ClosedChannelException e) {
